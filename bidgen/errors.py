@@ -1,0 +1,122 @@
+"""One exception tree for bidgen.
+
+Every error a user can cause is a :class:`BidgenError`.  It carries *where* it happened
+(file, sheet, row, field/key path, line) so that the CLI can print one clear line, e.g.::
+
+    samples/deal.yaml: items[2].unit_price: not a number: 'abc'
+
+The CLI catches ``BidgenError`` once; nothing else is caught there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Where:
+    """A location in an input or output file."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            loc = str(self.file)
+            if self.line is not None:
+                loc += f":{self.line}"
+            parts.append(loc)
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts)
+
+
+class BidgenError(Exception):
+    """Root of every error bidgen raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = Where(
+            file=str(file) if file is not None else None,
+            sheet=sheet,
+            row=row,
+            field=field,
+            line=line,
+        )
+
+    def __str__(self) -> str:
+        loc = str(self.where)
+        return f"{loc}: {self.message}" if loc else self.message
+
+    def lines(self) -> list[str]:
+        """The one-line messages this error prints (several for grouped errors)."""
+        return [str(self)]
+
+
+class InputError(BidgenError):
+    """An input file is missing, unreadable or invalid."""
+
+
+class ValidationErrors(InputError):
+    """Several located input errors, all reported at once."""
+
+    def __init__(self, errors: Iterable[BidgenError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0] if self.errors else None
+        super().__init__(
+            f"{len(self.errors)} error(s)",
+            file=first.where.file if first else None,
+        )
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+class LibraryError(BidgenError):
+    """A clause/narrative/FAB/etiquette library entry is unknown or invalid."""
+
+
+class TemplateError(BidgenError):
+    """A Word template is broken, or refers to a variable the context lacks."""
+
+
+class RenderError(BidgenError):
+    """A document could not be produced (bad value, corrupt XML, write failure)."""
+
+
+class WordsError(BidgenError):
+    """An amount in words is malformed.  ``code`` names the rule broken."""
+
+    def __init__(self, message: str, *, code: str = "malformed", **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.code = code
+
+
+class ChecksFailed(BidgenError):
+    """The consistency checker found errors and the command refuses to continue."""
+
+    exit_code = 1

@@ -1,0 +1,1 @@
+"""Built-in content libraries and default policy (data package)."""

@@ -1,0 +1,1 @@
+"""Built-in Word templates (data package)."""
