@@ -1,0 +1,118 @@
+"""The command line: Click commands that map flags onto library calls.
+
+Nothing here computes or renders; every user error is a ``BidgenError`` caught once in
+:func:`main` and printed as one clear line per problem (no traceback), with its exit code.
+Heavy modules are imported inside the commands so that ``bidgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+OUTDIR = click.option(
+    "-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
+    help="Folder to write the documents into (created if missing).",
+)
+LOCALE = click.option("--locale", default=None, help="Document locale (zh_CN, zh_TW, en_US, …); default: the deal's.")
+TEMPLATE = click.option(
+    "--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Your own Word template using the same context (see docs/templates.md).",
+)
+LIBRARY = click.option(
+    "--library", "library_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    help="A team workspace or library folder whose entries extend or override the built-ins (repeatable).",
+)
+EXPLAIN = click.option("--explain", is_flag=True, help="Say which library entries were used and why.")
+
+
+def _library_dirs(given: tuple[Path, ...]) -> list[Path]:
+    """The workspace given with --library, else one found from the current folder upwards."""
+    if given:
+        return list(given)
+    try:
+        from .library import find_workspace
+    except ImportError:  # pragma: no cover
+        return []
+    found = find_workspace(Path.cwd())
+    return [found] if found else []
+
+
+def _report(written, explain: bool) -> None:
+    click.echo(f"wrote {written.path}")
+    for w in written.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if explain:
+        for line in written.explain:
+            click.echo(f"  {line}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bidgen")
+def cli() -> None:
+    """bidgen writes Word proposals, tender bid packages, confirmation memos and internal
+    negotiation briefs from deal data, and checks their commercial terms."""
+
+
+@cli.command()
+@click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@OUTDIR
+@LOCALE
+@TEMPLATE
+@LIBRARY
+@EXPLAIN
+def proposal(deals, outdir, locale, template, library_dirs, explain) -> None:
+    """Write the proposal of each DEAL (YAML or JSON) into OUTDIR as
+    Proposal_<client code>_v<YYYYMMDD>.docx."""
+    from .build import make_proposal
+    from .load import load_deal
+
+    dirs = _library_dirs(library_dirs)
+    for path in deals:
+        deal = load_deal(path)
+        _report(make_proposal(deal, outdir, locale=locale, template=template, library_dirs=dirs), explain)
+
+
+def _register_optional() -> None:
+    """Attach the command groups that live in their own modules."""
+    try:
+        from .cli_library import init, library, schema
+    except ImportError:  # pragma: no cover - during development only
+        return
+    cli.add_command(library)
+    cli.add_command(schema)
+    cli.add_command(init)
+
+
+_register_optional()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``bidgen`` console script."""
+    from .errors import BidgenError
+
+    try:
+        cli.main(args=argv, prog_name="bidgen", standalone_mode=False)
+    except BidgenError as exc:
+        for line in exc.lines():
+            click.echo(f"bidgen: {line}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("bidgen: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except OSError as exc:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        click.echo(f"bidgen: {where}{exc.strerror or exc}", err=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

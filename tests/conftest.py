@@ -1,0 +1,44 @@
+"""Shared fixtures: paths of the reference inputs and a LibreOffice marker."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SHARED = ROOT.parent / "shared" / "examples"
+
+
+def example(name: str) -> Path:
+    """A reference input: from ../shared/examples when present, else the samples/ copy."""
+    shared = SHARED / name
+    return shared if shared.is_file() else SAMPLES / name
+
+
+@pytest.fixture
+def deal_zh() -> Path:
+    return example("deal-zh_CN.yaml")
+
+
+@pytest.fixture
+def deal_en() -> Path:
+    return example("deal-en_US.yaml")
+
+
+@pytest.fixture
+def meeting_zh() -> Path:
+    return example("meeting-zh_CN.yaml")
+
+
+@pytest.fixture
+def tender_zh() -> Path:
+    return example("tender-zh_CN.yaml")
+
+
+needs_soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice) is not installed; CI installs it (apt-get install libreoffice-writer-nogui)",
+)
