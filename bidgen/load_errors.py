@@ -1,0 +1,190 @@
+"""Turning pydantic validation errors into located, plain-words :class:`InputError` lines.
+
+``items[0].unit_prise: unknown key; did you mean 'unit_price'?`` rather than pydantic's
+``items.0.unit_prise  Extra inputs are not permitted [type=extra_forbidden, ...]``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from enum import Enum
+from typing import Any, Callable
+
+from pydantic import BaseModel, ValidationError
+
+from bidgen.errors import InputError
+from bidgen.models_base import describe
+
+__all__ = ["translate", "field_path", "fields_at", "did_you_mean"]
+
+Loc = tuple[str | int, ...]
+
+
+def field_path(loc: Loc) -> str:
+    """``('items', 2, 'unit_price')`` → ``items[2].unit_price``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated, Optional and tuple/list wrappers down to the element type."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        elif origin in (tuple, list):
+            tp = typing.get_args(tp)[0]
+        else:
+            return tp
+
+
+def _type_at(root: type[BaseModel], path: Loc) -> Any:
+    current: Any = root
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = info.annotation
+    return _unwrap(current)
+
+
+def fields_at(root: type[BaseModel], path: Loc) -> list[str]:
+    """The key names allowed at ``path`` inside ``root`` (empty if not a model there)."""
+    tp = _type_at(root, path)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
+
+
+def did_you_mean(word: str, choices: list[str]) -> str | None:
+    """The closest choice to ``word`` (case-insensitive), if one is close enough."""
+    lowered = {c.lower(): c for c in choices}
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def _unknown_key(err: dict[str, Any], root: type[BaseModel]) -> str:
+    loc: Loc = tuple(err["loc"])
+    key = str(loc[-1])
+    allowed = fields_at(root, loc[:-1])
+    hint = did_you_mean(key, allowed)
+    if hint:
+        return f"unknown key; did you mean '{hint}'?"
+    if allowed:
+        return "unknown key; expected one of: " + ", ".join(allowed)
+    return "unknown key"
+
+
+def _enum_choices(err: dict[str, Any], root: type[BaseModel]) -> list[str]:
+    tp = _type_at(root, tuple(err["loc"]))
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return [str(m.value) for m in tp]
+    return re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+
+
+def _enum(err: dict[str, Any], root: type[BaseModel]) -> str:
+    choices = _enum_choices(err, root)
+    value = err.get("input")
+    message = f"not one of {', '.join(choices)}: {describe(value)}"
+    hint = did_you_mean(str(value), choices) if isinstance(value, str) else None
+    return f"{message}; did you mean '{hint}'?" if hint else message
+
+
+def _missing(err: dict[str, Any], root: type[BaseModel]) -> str:
+    return "required key is missing"
+
+
+def _custom(err: dict[str, Any], root: type[BaseModel]) -> str:
+    error = err.get("ctx", {}).get("error")
+    if error is not None:
+        return str(error)
+    return re.sub(r"^(Value|Assertion) error,\s*", "", str(err["msg"]))
+
+
+def _invalid_key(err: dict[str, Any], root: type[BaseModel]) -> str:
+    return "a key must be text; put it in quotes"
+
+
+def _too_short(err: dict[str, Any], root: type[BaseModel]) -> str:
+    need = err.get("ctx", {}).get("min_length", 1)
+    return f"needs at least {need} entr{'y' if need == 1 else 'ies'}"
+
+
+def _mapping(err: dict[str, Any], root: type[BaseModel]) -> str:
+    return f"expected a mapping of keys (key: value), got {describe(err.get('input'))}"
+
+
+def _sequence(err: dict[str, Any], root: type[BaseModel]) -> str:
+    return f"expected a list, got {describe(err.get('input'))}"
+
+
+def _boolean(err: dict[str, Any], root: type[BaseModel]) -> str:
+    return f"expected true or false, got {describe(err.get('input'))}"
+
+
+_HANDLERS: dict[str, Callable[[dict[str, Any], type[BaseModel]], str]] = {
+    "extra_forbidden": _unknown_key,
+    "missing": _missing,
+    "enum": _enum,
+    "value_error": _custom,
+    "assertion_error": _custom,
+    "too_short": _too_short,
+    "invalid_key": _invalid_key,
+    "model_type": _mapping,
+    "model_attributes_type": _mapping,
+    "dict_type": _mapping,
+    "tuple_type": _sequence,
+    "list_type": _sequence,
+    "bool_type": _boolean,
+    "bool_parsing": _boolean,
+}
+
+
+def _generic(err: dict[str, Any]) -> str:
+    msg = str(err.get("msg", "invalid value"))
+    msg = re.sub(r"^Input should be ", "expected ", msg)
+    return f"{msg}, got {describe(err.get('input'))}"
+
+
+def message_for(err: dict[str, Any], root: type[BaseModel]) -> str:
+    """The plain-words message for one pydantic error dict."""
+    if err.get("input") is None and err["type"] not in ("missing", "extra_forbidden"):
+        return "is empty; a value is required here"
+    handler = _HANDLERS.get(err["type"])
+    return handler(err, root) if handler else _generic(err)
+
+
+def translate(
+    exc: ValidationError,
+    root: type[BaseModel],
+    *,
+    file: str | None = None,
+    line_of: Callable[[Loc], int | None] | None = None,
+) -> list[InputError]:
+    """One :class:`InputError` per pydantic error, located and sorted by line."""
+    out: list[InputError] = []
+    for err in exc.errors(include_url=False):
+        loc: Loc = tuple(err["loc"])
+        if err["type"] == "invalid_key" and loc:
+            loc = loc[:-1] + (str(loc[-1]),)
+        line = line_of(loc) if line_of else None
+        out.append(InputError(message_for(dict(err), root), file=file, field=field_path(loc) or None, line=line))
+    return sorted(out, key=lambda e: e.where.line if e.where.line is not None else 0)
