@@ -60,11 +60,10 @@ LABELS: dict[str, dict[str, object]] = {
         q_intro="我方按招标文件要求提交下列资格证明文件，所附复印件均加盖投标人公章：",
         q_cols=("序号", "资格证明文件", "已提供（√）", "所在页码"), q_tick="☐", q_page="第＿＿页",
         # service
-        s_intro="为保障“{project}”的稳定运行，我方{seller}就本项目郑重作出如下售后服务承诺：",
+        s_intro="为保障本项目（{project}）建成后稳定运行，我方{seller}郑重作出如下售后服务承诺：",
         # bond
         b_intro="我方已按招标文件的规定提交投标保证金，具体如下：",
         b_rows=("招标编号", "投标保证金（小写）", "投标保证金（大写）", "提交时间"),
-        b_deadline="投标截止时间（{date}）前", b_before="投标截止时间前",
         b_terms="我方知悉：如我方在投标有效期内撤回投标，或中标后无正当理由不与招标人签订合同或不按规定提交履约保证金，"
                 "招标人有权不予退还投标保证金。",
         b_attach="附：投标保证金缴纳凭证（银行回单）复印件。",
@@ -114,10 +113,9 @@ LABELS: dict[str, dict[str, object]] = {
         a_attach="附：法定代表人身分證明及代理人身分證影本（正反面）。",
         q_intro="本公司依招標文件要求檢附下列資格證明文件，所附影本均加蓋投標廠商印章：",
         q_cols=("序號", "資格證明文件", "已檢附（√）", "所在頁碼"), q_tick="☐", q_page="第＿＿頁",
-        s_intro="為確保「{project}」穩定運作，本公司{seller}就本專案鄭重作出下列售後服務承諾：",
+        s_intro="為確保本專案（{project}）建置完成後穩定運作，本公司{seller}鄭重作出下列售後服務承諾：",
         b_intro="本公司已依招標文件之規定繳納投標保證金，明細如下：",
         b_rows=("招標編號", "投標保證金（小寫）", "投標保證金（大寫）", "繳納時間"),
-        b_deadline="截止投標時間（{date}）前", b_before="截止投標時間前",
         b_terms="本公司知悉：如於投標有效期內撤回投標，或得標後無正當理由不與招標機關簽約或未依規定繳納履約保證金，"
                 "招標機關得不予發還投標保證金。",
         b_attach="附：投標保證金繳納證明（銀行匯款單）影本。",
@@ -178,11 +176,10 @@ LABELS: dict[str, dict[str, object]] = {
         q_intro="We submit the following qualification documents as required by the tender; every copy bears our "
                 "company seal:",
         q_cols=("No.", "Qualification document", "Enclosed (✓)", "Page"), q_tick="☐", q_page="p. ____",
-        s_intro="To keep the {project} running reliably, we, {seller}, commit to the following after-sales "
-                "service for this project:",
+        s_intro="To keep this project ({project}) running reliably, we, {seller}, commit to the following "
+                "after-sales service:",
         b_intro="We have furnished the bid bond required by the tender as follows:",
         b_rows=("Tender No.", "Bid bond (figures)", "Bid bond (words)", "Furnished"),
-        b_deadline="Before the bid submission deadline ({date})", b_before="Before the bid submission deadline",
         b_terms="We acknowledge that the buyer may forfeit the bid bond if we withdraw our bid within the bid "
                 "validity period, or if, once awarded, we fail without good reason to sign the contract or to "
                 "furnish the performance security.",

@@ -192,6 +192,10 @@ class TemplateBuilder:
             ppr.remove(bdr)
         for name in ("Header", "Footer"):
             st = styles[name]
+            st.paragraph_format.tab_stops.clear_all()
+            ppr = st.element.get_or_add_pPr()
+            for tabs in ppr.findall(qn("w:tabs")):
+                ppr.remove(tabs)
             st.font.size = Pt(8.5)
             st.font.color.rgb = RGBColor.from_string(GREY)
             _set_fonts(st.element, f["latin"], f["east"], f["lang"])
@@ -355,10 +359,11 @@ class TemplateBuilder:
         return [w * avail / total for w in widths] if total > avail else list(widths)
 
     def loop_table(self, cols: Sequence[Col], loop: str, *, totals: Sequence[tuple[str, str, str]] = (),
-                   row_flags: str = "") -> None:
+                   keep: bool | None = None) -> None:
         """A table with a shaded header row and one row per item (``loop`` is the Jinja ``for`` head,
         e.g. ``it in pricing.items``); ``totals`` are (label, value, cond) rows spanning the first columns,
-        shown when ``cond`` (Jinja expression, '' for always) is true."""
+        shown when ``cond`` (Jinja expression, '' for always) is true.  ``keep`` keeps the table on one
+        page (default: tables with total rows, whose totals must never stand alone on the next page)."""
         widths = self._fit([c.width for c in cols])
         n_tot = len(totals)
         t = self._new_table(4 + n_tot, widths)
@@ -383,11 +388,23 @@ class TemplateBuilder:
             self._cell_text(last, value, bold=True, right=True)
             _shade(merged, TOTAL_FILL)
             _shade(last, TOTAL_FILL)
+        if keep or (keep is None and totals):
+            self._keep_together(t)
         # conditional total rows: wrap them in {%tr if %} rows
         for i, (_label, _value, cond) in reversed(list(enumerate(totals))):
             if cond:
                 self._wrap_row_if(t, 4 + i, cond)
         self.spacer(4)
+
+    @staticmethod
+    def _keep_together(table) -> None:
+        """Rows keep with the next one, so a short table (and its total rows) is not split across pages;
+        a table longer than a page still breaks where it must."""
+        rows = table.rows
+        for row in rows[:-1]:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
 
     def _wrap_row_if(self, table, index: int, cond: str) -> None:
         import copy
@@ -458,5 +475,5 @@ class TemplateBuilder:
         cp.author = "bidgen"
         cp.last_modified_by = "bidgen"
         cp.title = title
-        cp.comments = "bidgen built-in template; edit freely, keep the {{ }} tags."
+        cp.comments = "bidgen built-in template: edit freely, keep the Jinja tags."
         self.doc.save(str(path))

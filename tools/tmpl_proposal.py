@@ -138,12 +138,12 @@ def build(locale: str) -> TemplateBuilder:
     b.heading(L["pricing"])
     ic = L["item_cols"]
     b.loop_table(
-        [Col(ic[0], "{{ it.no }}", 1.0, center=True),
-         Col(ic[1], "{{ it.description }}{%r if it.sku %} ({{ it.sku }}){%r endif %}", 5.4),
-         Col(ic[2], "{{ it.quantity }}", 1.4, right=True), Col(ic[3], "{{ it.unit }}", 1.3, center=True),
-         Col(ic[4], "{{ it.unit_price }}", 2.4, right=True), Col(ic[5], "{{ it.discount }}", 1.6, right=True),
+        [Col(ic[0], "{{ it.no }}", 0.9, center=True),
+         Col(ic[1], "{{ it.description }}{%r if it.sku %} ({{ it.sku }}){%r endif %}", 4.9),
+         Col(ic[2], "{{ it.quantity }}", 1.3, right=True), Col(ic[3], "{{ it.unit }}", 1.6, center=True),
+         Col(ic[4], "{{ it.unit_price }}", 2.4, right=True), Col(ic[5], "{{ it.discount }}", 1.9, right=True),
          Col(ic[6], "{{ it.total }}", 2.9, right=True)],
-        "it in pricing.items",
+        "it in pricing.lines",
         totals=[
             (L["subtotal"], "{{ pricing.subtotal }}", "not pricing.includes_tax"),
             (L["tax"] + " ({{ pricing.tax_rate }})", "{{ pricing.tax }}", "not pricing.includes_tax"),

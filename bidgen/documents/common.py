@@ -201,7 +201,7 @@ def pricing_context(facts: DealFacts) -> dict[str, Any]:
         disc = line.discount_percent
         items.append(
             {
-                "no": line.index,
+                "no": line.index + 1,
                 "sku": item.sku or "",
                 "description": item.description,
                 "quantity": facts.number(item.quantity),
@@ -217,7 +217,7 @@ def pricing_context(facts: DealFacts) -> dict[str, Any]:
     return {
         "currency": facts.currency,
         "currency_name": currency_name(facts.locale, facts.currency),
-        "items": items,
+        "lines": items,
         "subtotal": facts.money(p.subtotal),
         "net": facts.money(p.net),
         "tax": facts.money(p.tax),

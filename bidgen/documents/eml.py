@@ -1,0 +1,225 @@
+"""The e-mail draft of a confirmation memo: an ``.eml`` file built with the standard library.
+
+The draft is deterministic (same inputs, byte-identical file): the ``Date`` header is the day
+after the meeting at 09:00 in the meeting's time zone, the ``Message-ID`` is derived from the
+deal id and the meeting date, and the MIME boundary from both as well.  ``X-Unsent: 1`` makes
+mail clients (Outlook, Thunderbird) open the file as a draft ready to send.
+
+* Subject: ``<topic>-<client>-<YYYYMMDD>`` (topic: the meeting's ``topic`` or the locale's
+  "会谈确认函" / "會談確認函" / "Meeting confirmation"; date: the meeting date).
+* To: the client contacts with an e-mail address who attended the meeting (matched by name);
+  when none of them has one, every client contact with an address.
+* From: the seller's contact.
+* Body: the agreed terms (price in figures and words, delivery, payment schedule) and the
+  confirmation request; the memo .docx is attached.
+
+Time zone: the meeting's local time is the client's country's (else the seller's, else the
+deal locale's territory) main time zone.  The meeting's time is not recorded, so it counts as
+ending at 18:00 local time; the memo is late when produced more than 24 hours after that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..docxzip import write_atomic
+from ..models import Deal, Meeting
+from .common import DealFacts, output_path, safe_component
+from .memo import AgreedTerms
+from .memo_strings import memo_text
+from .strings import join_list
+
+__all__ = [
+    "DOCX_MIME",
+    "meeting_zone",
+    "meeting_end",
+    "late_warning",
+    "recipients",
+    "memo_subject",
+    "mail_body",
+    "build_message",
+    "write_memo_eml",
+]
+
+DOCX_MIME = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+MEETING_END = dt.time(18, 0)
+SEND_AT = dt.time(9, 0)
+LATE_AFTER = dt.timedelta(hours=24)
+#: The main zone of countries with several (babel lists them alphabetically).
+_MAIN_ZONES = {
+    "US": "America/New_York", "CN": "Asia/Shanghai", "CA": "America/Toronto", "AU": "Australia/Sydney",
+    "RU": "Europe/Moscow", "BR": "America/Sao_Paulo", "MX": "America/Mexico_City", "ID": "Asia/Jakarta",
+    "KZ": "Asia/Almaty", "ES": "Europe/Madrid", "PT": "Europe/Lisbon", "DE": "Europe/Berlin",
+    "MY": "Asia/Kuala_Lumpur", "AR": "America/Argentina/Buenos_Aires", "CL": "America/Santiago",
+}
+
+
+def _country(deal: Deal) -> str | None:
+    if deal.client.country:
+        return deal.client.country
+    if deal.seller.country:
+        return deal.seller.country
+    parts = deal.locale.replace("-", "_").split("_")
+    return parts[-1].upper() if len(parts) > 1 and len(parts[-1]) == 2 else None
+
+
+def meeting_zone(deal: Deal) -> dt.tzinfo:
+    """The meeting's time zone (see module doc); UTC when unknown."""
+    from babel.core import get_global
+
+    country = _country(deal)
+    zones = list(get_global("territory_zones").get(country or "", ()))
+    name = _MAIN_ZONES.get(country or "") or (zones[0] if zones else None)
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return dt.timezone.utc
+
+
+def meeting_end(deal: Deal, meeting: Meeting) -> dt.datetime:
+    """When the meeting counts as over: 18:00 local time on its date."""
+    return dt.datetime.combine(meeting.date, MEETING_END, tzinfo=meeting_zone(deal))
+
+
+def late_warning(deal: Deal, meeting: Meeting, now: dt.datetime | None = None) -> str | None:
+    """A warning when ``now`` is more than 24 hours after the meeting, else None."""
+    end = meeting_end(deal, meeting)
+    if now is None:
+        now = dt.datetime.now(dt.timezone.utc)
+    elif now.tzinfo is None:
+        now = now.replace(tzinfo=end.tzinfo)
+    hours = (now - end) / dt.timedelta(hours=1)
+    if now - end <= LATE_AFTER:
+        return None
+    return (f"the memo for the meeting of {meeting.date.isoformat()} is produced {int(hours)} hours after it; "
+            "confirmation memos go out within 24 hours of the meeting")
+
+
+def _addresses(contacts: list[Any]) -> list[Address]:
+    out = []
+    for c in contacts:
+        user, _, domain = c.email.partition("@")
+        out.append(Address(display_name=c.name, username=user, domain=domain))
+    return out
+
+
+def recipients(deal: Deal, meeting: Meeting) -> list[Address]:
+    """The client contacts to write to (see module doc); empty when none has an e-mail address."""
+    attended = {a.name.strip().casefold() for a in meeting.attendees.client}
+    with_mail = [c for c in deal.client.contacts if c.email]
+    present = [c for c in with_mail if c.name.strip().casefold() in attended]
+    return _addresses(present or with_mail)
+
+
+def memo_subject(facts: DealFacts, meeting: Meeting) -> str:
+    """``<topic>-<client>-<YYYYMMDD>``."""
+    topic = meeting.topic or memo_text(facts.locale, "topic")
+    return f"{topic}-{facts.deal.client.name}-{meeting.date:%Y%m%d}"
+
+
+def _names(facts: DealFacts, meeting: Meeting, to: list[Address]) -> str:
+    names = [a.name for a in meeting.attendees.client] or [a.display_name for a in to]
+    return join_list(facts.locale, names) or facts.deal.client.name
+
+
+def _term_lines(facts: DealFacts, terms: AgreedTerms, agreed: dict[str, Any]) -> list[str]:
+    t = lambda key, **f: memo_text(facts.locale, key, **f)  # noqa: E731
+    lines: list[str] = []
+    money = agreed["price_prefix"] + "{}" + agreed["price_suffix"]
+    if terms.price is not None:
+        lines.append(t("mail.price", price=money.format(agreed["price"]), note=agreed["price_note"],
+                       words=agreed["price_words"]))
+    elif agreed["range"]:
+        lines.append(t("mail.range", range=agreed["range"]))
+    else:
+        lines.append(t("mail.price", price=money.format(agreed["quoted_total"]), note=agreed["price_note"],
+                       words=agreed["quoted_words"]) + agreed["quoted_note"])
+    if terms.delivery_days is not None:
+        lines.append(t("mail.delivery", days=agreed["delivery_days"]) + agreed["delivery_note"])
+    if terms.warranty_agreed and terms.warranty_months is not None:
+        lines.append(t("mail.warranty", months=agreed["warranty_months"]))
+    lines.append(t("mail.payment") + agreed["payment_note"])
+    numbered = [f"{i}. {line}" for i, line in enumerate(lines, start=1)]
+    for row in agreed["milestones"]:
+        key = "mail.milestone" if terms.amounts else "mail.milestone.noamount"
+        amount = money.format(row["amount"])
+        due = row["due"][:1].lower() + row["due"][1:] if facts.locale == "en_US" else row["due"]
+        numbered.append("   " + t(key, no=row["no"], name=row["name"], percent=row["percent"], amount=amount,
+                                  due=due))
+    for other in agreed["other"]:
+        numbered.append(f"{len(lines) + 1}. {other}")
+        lines.append(other)
+    return numbered
+
+
+def _signature(facts: DealFacts) -> list[str]:
+    seller = facts.deal.seller
+    c = seller.contact
+    if c is None:
+        return [seller.name]
+    reach = " | ".join(x for x in (c.phone, c.email) if x)
+    return [x for x in (c.name, c.title or "", seller.name, reach) if x]
+
+
+def mail_body(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
+              to: list[Address], filename: str) -> str:
+    """The plain-text body: greeting, the agreed terms, the attachment, the confirmation request."""
+    t = lambda key, **f: memo_text(facts.locale, key, **f)  # noqa: E731
+    lines = [t("mail.greeting", names=_names(facts, meeting, to)), "",
+             t("mail.thanks", date=ctx["meeting"]["date"]), ""]
+    lines += _term_lines(facts, terms, ctx["agreed"])
+    lines += ["", t("mail.attached", file=filename), t("mail.confirm", date=ctx["meeting"]["confirm_by"]), "",
+              t("mail.closing"), ""]
+    lines += _signature(facts)
+    return "\n".join(lines) + "\n"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def build_message(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
+                  attachment: bytes, filename: str) -> tuple[EmailMessage, list[str]]:
+    """The draft message with the memo attached, and warnings (e.g. no recipient address)."""
+    deal = facts.deal
+    warnings: list[str] = []
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["Subject"] = memo_subject(facts, meeting)
+    contact = deal.seller.contact
+    if contact is not None and contact.email:
+        msg["From"] = _addresses([contact])[0]
+    else:
+        warnings.append("the seller has no contact e-mail: fill in From before sending the .eml draft")
+    to = recipients(deal, meeting)
+    if to:
+        msg["To"] = to
+    else:
+        warnings.append(f"no contact of {deal.client.name} has an e-mail address: "
+                        "fill in To before sending the .eml draft")
+    send = dt.datetime.combine(meeting.date + dt.timedelta(days=1), SEND_AT, tzinfo=meeting_zone(deal))
+    msg["Date"] = format_datetime(send)
+    domain = contact.email.partition("@")[2] if contact is not None and contact.email else "bidgen.invalid"
+    msg["Message-ID"] = f"<memo.{safe_component(deal.id)}.{meeting.date:%Y%m%d}@{domain}>"
+    msg["X-Unsent"] = "1"
+    msg.set_content(mail_body(facts, meeting, terms, ctx, to, filename))
+    msg.add_attachment(attachment, maintype=DOCX_MIME[0], subtype=DOCX_MIME[1], filename=filename)
+    msg.set_boundary("bidgen-" + _digest(deal.id, meeting.date.isoformat(), filename)[:32])
+    return msg, warnings
+
+
+def write_memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
+                   docx_path: Path) -> tuple[Path, list[str]]:
+    """Write ``<memo name>.eml`` beside the memo, attaching it; returns the path and warnings."""
+    msg, warnings = build_message(facts, meeting, terms, ctx, docx_path.read_bytes(), docx_path.name)
+    out = output_path(docx_path.parent, "memo", facts.deal.client.code, meeting.date, ext=".eml")
+    return write_atomic(out, msg.as_bytes(policy=policy.SMTP)), warnings
