@@ -77,18 +77,26 @@ def proposal(deals, outdir, locale, template, library_dirs, explain) -> None:
         _report(make_proposal(deal, outdir, locale=locale, template=template, library_dirs=dirs), explain)
 
 
-def _register_optional() -> None:
-    """Attach the command groups that live in their own modules."""
-    try:
-        from .cli_library import init, library, schema
-    except ImportError:  # pragma: no cover - during development only
-        return
-    cli.add_command(library)
-    cli.add_command(schema)
-    cli.add_command(init)
+def _register() -> None:
+    """Attach the commands that live in their own modules (each imports its library lazily)."""
+    import importlib
+
+    for module, names in (
+        ("cli_bid", ("bid",)),
+        ("cli_memo", ("memo", "brief")),
+        ("cli_check", ("check",)),
+        ("cli_library", ("library", "schema", "init")),
+    ):
+        try:
+            mod = importlib.import_module(f"{__package__}.{module}")
+        except ImportError:  # pragma: no cover - a module still being written
+            continue
+        for name in names:
+            if hasattr(mod, name):
+                cli.add_command(getattr(mod, name))
 
 
-_register_optional()
+_register()
 
 
 def main(argv: list[str] | None = None) -> int:

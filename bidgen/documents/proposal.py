@@ -31,7 +31,7 @@ def summary_sentences(facts: DealFacts, ctx: dict[str, Any]) -> list[str]:
                            warranty=terms["warranty"]))
     else:
         out.append(facts.t("summary.invest_short", total=total, tax_note=tax_note(facts)))
-    needs = [p.need for p in (d.client.pain_points or [])]
+    needs = [_in_sentence(facts, p.need) for p in (d.client.pain_points or [])]
     if needs:
         out.append(facts.t("summary.needs", needs=list_text(facts, needs)))
     if len(d.terms.payment) > 1:
@@ -39,6 +39,14 @@ def summary_sentences(facts: DealFacts, ctx: dict[str, Any]) -> list[str]:
     decide_by = min(d.valid_until, d.issue_date + dt.timedelta(days=14))
     out.append(facts.t("summary.validity", valid_until=terms["valid_until"], decide_by=facts.date(decide_by)))
     return out
+
+
+def _in_sentence(facts: DealFacts, phrase: str) -> str:
+    """A phrase as it reads inside an English sentence: ``Real-time visibility`` → ``real-time visibility``
+    (acronyms such as ``ERP rollout`` keep their case)."""
+    if facts.locale.startswith("en") and len(phrase) > 1 and phrase[0].isupper() and phrase[1].islower():
+        return phrase[0].lower() + phrase[1:]
+    return phrase
 
 
 def needs_rows(facts: DealFacts) -> list[dict[str, Any]]:
