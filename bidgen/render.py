@@ -1,0 +1,418 @@
+"""The docx engine: docxtpl template syntax, sandboxed strict Jinja, compile once / render many.
+
+Usage::
+
+    tpl = CompiledTemplate.load(Path("templates/proposal.en_US.docx"))   # cached
+    data = tpl.render(context)                  # bytes of a .docx, deterministic
+    render_to_file(tpl, context, Path("out/proposal.docx"))
+
+Templates use docxtpl syntax (``{{ x }}``, ``{%p if %}``, ``{%tr for %}``, ``{%tc %}``,
+``{%r %}``, ``{_{`` for a literal ``{{``), preprocessed with docxtpl's own ``patch_xml``.
+Values are autoescaped and never evaluated; a newline in a value becomes ``w:br``, a tab
+``w:tab``.  ``{{ v | term('total') }}`` marks a key term with a Word bookmark (see
+:mod:`bidgen.xmlsafe`).  Printing ``None`` is an error (write ``{{ x or '' }}`` if meant).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
+
+from bidgen.docxzip import (
+    PackedMember,
+    RawMember,
+    deflate_member,
+    inflate,
+    pack_member,
+    read_members,
+    write_atomic,
+    write_zip,
+)
+from bidgen.docprops import DEFAULT_DOC_DATE, dedupe_docpr_ids, stamp_core, w3cdtf
+from bidgen.errors import BidgenError, RenderError, TemplateError
+from bidgen.xmlsafe import (
+    ILLEGAL_POLICIES,
+    SPECIAL_CHARS_RE,
+    MarkState,
+    clean_value,
+    finish_text,
+    term_filter,
+)
+
+__all__ = [
+    "CompiledTemplate",
+    "make_environment",
+    "render_to_file",
+    "write_atomic",
+    "clear_cache",
+]
+
+CORE_PART = "docProps/core.xml"
+_JINJA_PART_RE = re.compile(r"word/(document|header|footer|footnotes|endnotes)\d*\.xml")
+_HAS_JINJA_RE = re.compile(r"\{[{%#]|\{_[{%]|[}%]_\}")
+_TABLE_FIX_RE = re.compile(r"\{[%{]-?\s*(tc\s|hm\s*%|colspan\s)")
+_TAG_RE = re.compile(r"<[^>]+>")
+_DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+_LITERALS = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+_PATCHER = DocxTemplate(None)  # only its patch_xml/fix_tables are used (they keep no state)
+_BOOKMARK_ID_RE = re.compile(rb'<w:bookmarkStart[^>]*?w:id="(\d+)"')
+
+
+class _RenderState:
+    def __init__(self, where: str, policy: str) -> None:
+        self.where = where
+        self.policy = policy
+
+
+_STATE: contextvars.ContextVar[_RenderState] = contextvars.ContextVar("bidgen_render_state")
+_LOCAL = threading.local()
+
+
+def _finalize(value: Any) -> Any:
+    if value.__class__ is str and not SPECIAL_CHARS_RE.search(value):
+        return value  # the common case, kept fast
+    if value is None:
+        raise RenderError("value is None (write `{{ x or '' }}` if blank is intended)")
+    if isinstance(value, str):
+        state = _STATE.get(None)
+        if state is None:
+            return clean_value(value, "strip", "template")
+        return clean_value(value, state.policy, state.where)
+    return value
+
+
+def make_environment(filters: Mapping[str, Any] | None = None) -> ImmutableSandboxedEnvironment:
+    """The Jinja environment templates are compiled with.
+
+    Immutable sandbox, ``StrictUndefined``, autoescape on, the ``term`` filter, and a
+    finalizer that cleans XML-illegal characters and refuses ``None``.  ``filters`` adds
+    or overrides filters.
+    """
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=True, finalize=_finalize, cache_size=0
+    )
+    env.filters["term"] = term_filter
+    if filters:
+        env.filters.update(filters)
+    return env
+
+
+def _strict_parser() -> etree.XMLParser:
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            recover=False, resolve_entities=False, no_network=True, huge_tree=True
+        )
+        _LOCAL.parser = parser
+    return parser
+
+
+class _Part:
+    """One Jinja-bearing XML part, compiled."""
+
+    def __init__(self, name: str, source: str, template: jinja2.Template, fix_tables: bool) -> None:
+        self.name = name
+        self.source = source
+        self.template = template
+        self.fix_tables = fix_tables
+
+    def line_text(self, line: int | None) -> str:
+        """Text (tags removed) of a line of the patched source, for error messages."""
+        if line is None:
+            return ""
+        lines = self.source.splitlines()
+        if not 0 < line <= len(lines):
+            return ""
+        return _TAG_RE.sub("", lines[line - 1]).strip()[:80]
+
+
+class CompiledTemplate:
+    """A .docx template read and compiled once; :meth:`render` many times.
+
+    Not picklable as such: pickling reloads from ``path`` (e.g. in a worker process).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        members: list[RawMember],
+        env: jinja2.Environment,
+        path: Path | None = None,
+    ) -> None:
+        self.name = name
+        self.path = path
+        self._members = members
+        self._parts: dict[str, _Part] = {}
+        self._core: str | None = None
+        self._core_part: _Part | None = None
+        self._core_cache: dict[str, bytes] = {}
+        self._first_bookmark_id = 1
+        self._compile(env)
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, env: jinja2.Environment | None = None) -> CompiledTemplate:
+        """Read and compile a template, cached by (path, mtime, size) when ``env`` is None."""
+        p = Path(path)
+        try:
+            st = p.stat()
+        except OSError as exc:
+            raise TemplateError(f"cannot read template: {exc.strerror or exc}", file=str(p)) from exc
+        key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+        if env is None:
+            with _CACHE_LOCK:
+                cached = _CACHE.get(key)
+                if cached is not None:
+                    _CACHE.move_to_end(key)
+                    return cached
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise TemplateError(f"cannot read template: {exc.strerror or exc}", file=str(p)) from exc
+        compiled = cls(str(p), read_members(data, str(p)), env or make_environment(), p)
+        if env is None:
+            with _CACHE_LOCK:
+                _CACHE[key] = compiled
+                while len(_CACHE) > _CACHE_MAX:
+                    _CACHE.popitem(last=False)
+        return compiled
+
+    @classmethod
+    def from_bytes(
+        cls, data: bytes, name: str = "<template>", *, env: jinja2.Environment | None = None
+    ) -> CompiledTemplate:
+        """Compile a template held in memory (not cached)."""
+        return cls(name, read_members(data, name), env or make_environment())
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        if self.path is None:
+            raise TypeError("a CompiledTemplate made from bytes cannot be pickled")
+        return (CompiledTemplate.load, (self.path,))
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """Top-level context variables the template refers to."""
+        return self._variables
+
+    @property
+    def rendered_parts(self) -> tuple[str, ...]:
+        """Names of the zip members that are rendered (the others are copied)."""
+        return tuple(self._parts) + ((CORE_PART,) if self._core is not None else ())
+
+    def _compile(self, env: jinja2.Environment) -> None:
+        variables: set[str] = set()
+        max_id = 0
+        for m in self._members:
+            if not (_JINJA_PART_RE.fullmatch(m.name) or m.name == CORE_PART):
+                continue
+            raw = inflate(m)
+            max_id = max([max_id, *(int(x) for x in _BOOKMARK_ID_RE.findall(raw))])
+            source = self._canonical_xml(m.name, raw)
+            if m.name == CORE_PART:
+                self._core = source
+                if _HAS_JINJA_RE.search(source):
+                    self._core_part = self._compile_part(env, m.name, source, variables)
+                continue
+            patched = _PATCHER.patch_xml(source)
+            if _HAS_JINJA_RE.search(patched):
+                fix = bool(_TABLE_FIX_RE.search(_TAG_RE.sub("", source)))
+                self._parts[m.name] = self._compile_part(env, m.name, patched, variables, fix)
+        if not any(m.name == "word/document.xml" for m in self._members):
+            raise TemplateError("not a Word document: no word/document.xml", file=self.name)
+        self._first_bookmark_id = max_id + 1
+        rendered = set(self.rendered_parts)
+        self._packed: dict[str, PackedMember] = {
+            m.name: pack_member(m) for m in self._members if m.name not in rendered
+        }
+        self._variables = frozenset(variables)
+        order = sorted(self._parts, key=lambda n: n != "word/document.xml")
+        self._parts = {n: self._parts[n] for n in order}
+
+    def _canonical_xml(self, part: str, raw: bytes) -> str:
+        try:
+            root = etree.fromstring(raw, _strict_parser())
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"{part}: malformed XML: {exc.msg}", file=self.name) from exc
+        return str(etree.tostring(root, encoding="unicode"))
+
+    def _compile_part(
+        self,
+        env: jinja2.Environment,
+        part: str,
+        source: str,
+        variables: set[str],
+        fix_tables: bool = False,
+    ) -> _Part:
+        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        for literal, expr in _LITERALS.items():
+            src = src.replace(literal, expr)
+        filename = f"{self.name}::{part}"
+        holder = _Part(part, src, None, fix_tables)  # type: ignore[arg-type]
+        try:
+            ast = env.parse(src, name=filename, filename=filename)
+            variables.update(meta.find_undeclared_variables(ast))
+            code = env.compile(ast, name=filename, filename=filename)
+        except jinja2.TemplateSyntaxError as exc:
+            near = holder.line_text(exc.lineno)
+            raise TemplateError(
+                f"template syntax error: {exc.message}" + (f" (near {near!r})" if near else ""),
+                file=self.name, field=part, line=exc.lineno,
+            ) from exc
+        holder.template = env.template_class.from_code(env, code, env.make_globals(None))
+        return holder
+
+    # ------------------------------------------------------------------ rendering
+
+    def render(self, context: Mapping[str, Any], *, illegal_chars: str = "strip") -> bytes:
+        """Render the template with ``context`` into the bytes of a .docx.
+
+        ``illegal_chars`` is ``"strip"`` (remove XML-illegal characters from values with an
+        XmlCharWarning) or ``"error"`` (raise RenderError).  Every rendered part is parsed
+        strictly before anything is returned.  Same inputs give byte-identical output.
+        """
+        if illegal_chars not in ILLEGAL_POLICIES:
+            raise ValueError(f"illegal_chars must be one of {ILLEGAL_POLICIES}")
+        marks = MarkState(self._first_bookmark_id)
+        rendered: dict[str, bytes] = {}
+        for name, part in self._parts.items():
+            text = self._render_text(part, context, illegal_chars)
+            rendered[name] = self._finish_part(name, text, marks, part.fix_tables)
+        if self._core is not None:
+            rendered[CORE_PART] = self._render_core(context, illegal_chars)
+        members = [
+            deflate_member(m.name, rendered[m.name]) if m.name in rendered else self._packed[m.name]
+            for m in self._members
+        ]
+        return write_zip(members)
+
+    def _render_text(self, part: _Part, context: Mapping[str, Any], policy: str) -> str:
+        token = _STATE.set(_RenderState(f"{self.name}: {part.name}", policy))
+        try:
+            text = part.template.render(context)
+        except Exception as exc:  # noqa: BLE001 - every template failure becomes located
+            raise self._located(exc, part) from exc
+        finally:
+            _STATE.reset(token)
+        return text.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+
+    def _located(self, exc: Exception, part: _Part) -> BidgenError:
+        line = _template_line(exc.__traceback__, f"{self.name}::{part.name}")
+        near = part.line_text(line)
+        suffix = f" (near {near!r})" if near else ""
+        where: dict[str, Any] = {"file": self.name, "field": part.name, "line": line}
+        if isinstance(exc, BidgenError):
+            cls = type(exc) if isinstance(exc, (TemplateError, RenderError)) else RenderError
+            return cls(exc.message + suffix, **where)
+        if isinstance(exc, jinja2.UndefinedError):
+            return TemplateError(f"undefined variable: {_undefined_name(exc)}{suffix}", **where)
+        return TemplateError(f"{type(exc).__name__}: {exc}{suffix}", **where)
+
+    def _parse(self, part: str, data: bytes) -> etree._Element:
+        try:
+            return etree.fromstring(data, _strict_parser())
+        except etree.XMLSyntaxError as exc:
+            line, col = exc.position
+            lines = data.decode("utf-8", "replace").splitlines()
+            snippet = lines[line - 1][max(col - 60, 0) : col + 40] if 0 < line <= len(lines) else ""
+            raise RenderError(
+                f"rendered XML is malformed at line {line}, column {col}: {exc.msg}; near {snippet!r}",
+                file=self.name, field=part,
+            ) from exc
+
+    def _finish_part(self, name: str, text: str, marks: MarkState, fix_tables: bool) -> bytes:
+        data = _DECL + finish_text(text, marks).encode("utf-8")
+        root = self._parse(name, data)
+        changed = False
+        if fix_tables:
+            root = _PATCHER.fix_tables(etree.tostring(root))
+            changed = True
+        if b"docPr" in data:
+            changed = dedupe_docpr_ids(root) or changed
+        if changed:
+            data = _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+        return data
+
+    def _render_core(self, context: Mapping[str, Any], policy: str) -> bytes:
+        assert self._core is not None
+        stamp = w3cdtf(context.get("doc_date", DEFAULT_DOC_DATE))
+        if self._core_part is None:  # static properties: one result per date
+            cached = self._core_cache.get(stamp)
+            if cached is None:
+                if len(self._core_cache) > 512:
+                    self._core_cache.clear()
+                cached = self._core_cache[stamp] = self._core_xml(self._core, stamp)
+            return cached
+        return self._core_xml(self._render_text(self._core_part, context, policy), stamp)
+
+    def _core_xml(self, text: str, stamp: str) -> bytes:
+        root = self._parse(CORE_PART, _DECL + finish_text(text, MarkState(1)).encode("utf-8"))
+        stamp_core(root, stamp)
+        return _DECL + bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=False))
+
+
+def _template_line(tb: TracebackType | None, filename: str) -> int | None:
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _undefined_name(exc: jinja2.UndefinedError) -> str:
+    msg = exc.message or str(exc)
+    m = re.search(r"'([^']+)' is undefined", msg)
+    if m:
+        return repr(m.group(1))
+    m = re.search(r"'([^']+)' has no attribute '([^']+)'", msg)
+    if m:
+        return f"{m.group(2)!r} (no such attribute/key of {m.group(1)})"
+    return msg
+
+
+_CACHE: OrderedDict[tuple[str, int, int], CompiledTemplate] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_MAX = 32
+
+
+def clear_cache() -> None:
+    """Forget every cached compiled template."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def render_to_file(
+    template: str | os.PathLike[str] | CompiledTemplate,
+    context: Mapping[str, Any],
+    out_path: str | os.PathLike[str],
+    *,
+    illegal_chars: str = "strip",
+    fsync: bool = True,
+) -> Path:
+    """Render ``template`` (a path or a CompiledTemplate) and write it atomically to ``out_path``.
+
+    Parent directories are created.  ``fsync`` as in :func:`write_atomic`.  Returns the
+    output path.
+    """
+    compiled = template if isinstance(template, CompiledTemplate) else CompiledTemplate.load(template)
+    data = compiled.render(context, illegal_chars=illegal_chars)
+    out = Path(out_path)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"cannot create directory: {exc.strerror or exc}", file=str(out.parent)) from exc
+    return write_atomic(out, data, fsync=fsync)
