@@ -77,7 +77,7 @@ LABELS: dict[str, dict[str, object]] = {
             technical="技術規格偏離表", authorization="法定代表人授權委託書", qualifications="資格證明文件清單",
             service="售後服務承諾書", bond="投標保證金",
         ),
-        sign_bidder="投標廠商（蓋章）：", sign_rep="負責人或授權代表（簽名）：", sign_date="日期：",
+        sign_bidder="投標廠商（蓋章）：", sign_rep="法定代表人或授權代表（簽名）：", sign_date="日期：",
         blank="＿＿＿＿＿＿＿＿＿＿",
         to="致：",
         letter_intro="依據貴方「{title}」（招標編號：{ref}）之招標文件，本公司{seller}經詳細研讀招標文件全部內容，"
@@ -98,7 +98,7 @@ LABELS: dict[str, dict[str, object]] = {
         s_validity="自截止投標之日起 {days} 個日曆天",
         s_note="註：本表投標總價與投標函及分項報價明細表完全一致，為完成本專案全部內容之最終報價。",
         item_cols=("序號", "貨品／服務名稱", "型號／料號", "數量", "單位", "單價", "折扣", "金額"),
-        subtotal="小計", tax="營業稅", total="投標總價（含稅）", of_which="其中營業稅", words="投標總價（大寫）：",
+        subtotal="小計", tax="稅金", total="投標總價（含稅）", of_which="其中稅金", words="投標總價（大寫）：",
         dev_cols=("序號", "條款編號", "招標文件要求", "投標回應", "偏離情形", "說明"),
         dev_star="註：標示「★」之條款為實質性要求，不得負偏離。",
         dev_note="偏離情形依「無偏離」「正偏離」（優於招標要求）或「負偏離」（低於招標要求）填寫。",

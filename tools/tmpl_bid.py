@@ -57,14 +57,6 @@ class BidBuilder(TemplateBuilder):
         toc.paragraph_format.space_after = Pt(6)
         toc.paragraph_format.tab_stops.add_tab_stop(Cm(self.text_width_cm), alignment=2, leader=1)
 
-    def save(self, path, title: str) -> None:  # type: ignore[override]
-        """Save; the core-properties comment must not hold Jinja braces (docProps/core.xml is rendered)."""
-        super().save(path, title)
-        comment = self.doc.core_properties.comments or ""
-        if "{{" in comment or "{%" in comment:
-            self.doc.core_properties.comments = "bidgen built-in template; edit freely, keep the Jinja tags."
-            self.doc.save(str(path))
-
     @property
     def zh(self) -> bool:
         return self.locale.startswith("zh")
@@ -195,8 +187,8 @@ def part_itemized(b: BidBuilder) -> None:
     L = b.L
     c = L["item_cols"]
     b.loop_table(
-        [Col(c[0], "{{ loop.index }}", 1.0, center=True), Col(c[1], "{{ it.description }}", 3.7),
-         Col(c[2], "{{ it.sku }}", 1.8), Col(c[3], "{{ it.quantity }}", 1.1, right=True),
+        [Col(c[0], "{{ it.no }}", 1.0, center=True), Col(c[1], "{{ it.description }}", 3.5),
+         Col(c[2], "{{ it.sku }}", 2.0), Col(c[3], "{{ it.quantity }}", 1.1, right=True),
          Col(c[4], "{{ it.unit }}", 1.5, center=True), Col(c[5], "{{ it.unit_price }}", 2.3, right=True),
          Col(c[6], "{{ it.discount }}", 2.1, right=True), Col(c[7], "{{ it.total }}", 3.1, right=True)],
         "it in pricing.lines",
@@ -216,8 +208,8 @@ def _deviation_table(b: BidBuilder, kind: str) -> None:
     L = b.L
     c = L["dev_cols"]
     b.loop_table(
-        [Col(c[0], "{{ r.no }}", 0.9, center=True), Col(c[1], "{{ r.clause }}", 1.6, center=True),
-         Col(c[2], "{{ r.requirement }}", 4.6), Col(c[3], "{{ r.response }}", 4.3),
+        [Col(c[0], "{{ r.no }}", 1.0, center=True), Col(c[1], "{{ r.clause }}", 1.6, center=True),
+         Col(c[2], "{{ r.requirement }}", 4.5), Col(c[3], "{{ r.response }}", 4.3),
          Col(c[4], "{{ r.deviation }}", 2.2, center=True), Col(c[5], "{{ r.note }}", 3.0)],
         f"r in deviations.{kind}",
     )

@@ -11,17 +11,6 @@ from docxbuild import Col, TemplateBuilder
 KIND = "memo"
 
 RED, BLUE, GREEN = "C00000", "1F4E79", "375623"
-COMMENT = "bidgen built-in template; edit freely, keep the Jinja tags."
-
-
-class Builder(TemplateBuilder):
-    """TemplateBuilder whose saved core properties hold no Jinja-like text (core.xml is rendered too)."""
-
-    def save(self, path, title: str) -> None:  # type: ignore[no-untyped-def]
-        super().save(path, title)
-        self.doc.core_properties.comments = COMMENT
-        self.doc.save(str(path))
-
 LABELS = {
     "zh_CN": dict(
         doc="会谈确认函", to="致：", overview="会谈概况", date="会谈日期", mode="会谈方式", place="会谈地点",
@@ -171,7 +160,7 @@ def _follow_up(b: TemplateBuilder, L: dict) -> None:
 
 def build(locale: str) -> TemplateBuilder:
     L = LABELS[locale]
-    b = Builder(locale)
+    b = TemplateBuilder(locale)
     b.header_footer("{{ seller.name }}", f"{L['doc']} · {{{{ doc.number }}}}", "{{ seller.name }} · {{ client.name }}",
                     L["page"])
     b.title(L["doc"])

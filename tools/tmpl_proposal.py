@@ -31,7 +31,7 @@ LABELS = {
         solution="解決方案與價值", fab_cols=("功能", "優勢", "為貴公司帶來的效益", "對應需求"),
         evidence="成功案例", pricing="報價",
         item_cols=("序號", "產品／服務", "數量", "單位", "單價", "折扣", "金額"),
-        subtotal="小計", tax="營業稅", total_incl="總計（含稅）", total="總計", of_which="其中營業稅",
+        subtotal="小計", tax="稅金", total_incl="總計（含稅）", total="總計", of_which="其中稅金",
         words="總計金額（大寫）：", payment="付款安排",
         pay_cols=("序號", "付款節點", "比例", "金額", "付款期限"), pay_total="合計",
         terms="商務條款", delivery="交貨期", delivery_text=("合約簽訂後 ", " 個日曆天內交貨"),

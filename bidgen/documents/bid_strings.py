@@ -44,7 +44,7 @@ BID_STRINGS: dict[str, dict[str, str]] = {
         "dev.missing": "—",
         "note.positive": "優於招標要求",
         "response.missing": "—",
-        "tax.total": "含 {rate} 營業稅",
+        "tax.total": "含 {rate} 稅金",
         "tax.total.none": "未稅",
         "agent": "{title}{name}",
         "agent.notitle": "{name}",

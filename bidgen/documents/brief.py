@@ -73,8 +73,8 @@ class _Brief:
         self.floor = targets.floor if targets is not None else None
         self.cost = self.neg.cost if self.neg is not None else None
 
-    def t(self, key: str, **fields: object) -> str:
-        return brief_text(self.f.locale, key, **fields)
+    def t(self, _key: str, **fields: object) -> str:
+        return brief_text(self.f.locale, _key, **fields)
 
     def money(self, amount: Decimal | None) -> str:
         return self.f.money_with_code(amount) if amount is not None else self.t("na")
@@ -134,8 +134,9 @@ class _Brief:
         service = [self.t("pos.warranty", months=terms.warranty_months)] if terms.warranty_months is not None else []
         from .common import penalty_text, sla_text
 
-        if sla_text(self.f):
-            service.append(sla_text(self.f))
+        sla = sla_text(self.f)
+        if sla:
+            service.append(sla[:1].lower() + sla[1:] if service and self.f.locale == "en_US" else sla)
         sep = self.t("sep")
         rows = [
             ("price", self.f.money_with_code(self.offer) + f" ({self.basis()})",
@@ -161,7 +162,7 @@ class _Brief:
             after = c.price_after if c.price_after is not None else prev
             priced = c.price_after is not None and after != prev
             rows.append({
-                "no": i, "give": c.give, "get": c.get or self.t("na"), "has_get": c.get is not None,
+                "no": i, "give": c.give, "receive": c.get or self.t("na"), "has_get": c.get is not None,
                 "price_after": self.f.money(after),
                 "step": self.f.percent(_step_percent(prev, after)) if priced else self.t("step.none"),
                 "step_value": _step_percent(prev, after) if priced else None,

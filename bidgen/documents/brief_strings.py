@@ -354,6 +354,6 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def brief_text(locale: str, key: str, **fields: object) -> str:
-    """The brief sentence ``key`` in ``locale`` with ``fields`` filled in (plain text)."""
-    return STRINGS[locale][key].format(**fields)
+def brief_text(locale: str, _key: str, **fields: object) -> str:
+    """The brief sentence ``_key`` in ``locale`` with ``fields`` filled in (plain text)."""
+    return STRINGS[locale][_key].format(**fields)

@@ -73,7 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "objection.comparison": "競品比較",
         "objection.open": "尚未解決，列入待辦事項追蹤",
         "as_proposed": "（同報價）",
-        "price.note": "含 {rate} 營業稅",
+        "price.note": "含 {rate} 稅金",
         "price.note.none": "未稅",
         "range": "{low} 至 {high}（最終價格待確認）",
         "amount.tbd": "依最終價格計算",

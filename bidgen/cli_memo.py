@@ -1,0 +1,58 @@
+"""Click commands ``memo`` (confirmation memo + .eml draft) and ``brief`` (internal negotiation brief).
+
+Thin: parse options, call the library (:mod:`bidgen.documents.memo`, :mod:`bidgen.documents.brief`),
+report what was written.  The lead registers them in :mod:`bidgen.cli`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import EXPLAIN, LIBRARY, LOCALE, OUTDIR, TEMPLATE, _library_dirs, _report
+
+
+@click.command()
+@click.argument("meeting", type=click.Path(path_type=Path))
+@click.option(
+    "--deal", "deals", multiple=True, type=click.Path(path_type=Path),
+    help="Deal file(s) to find the meeting's deal in (by id); default: the meeting's folder and samples/.",
+)
+@OUTDIR
+@LOCALE
+@TEMPLATE
+@LIBRARY
+def memo(meeting, deals, outdir, locale, template, library_dirs) -> None:
+    """Write the confirmation memo of MEETING (YAML or JSON) into OUTDIR as
+    Memo_<client code>_v<YYYYMMDD>.docx, with an e-mail draft (.eml) that attaches it.
+
+    Warns when the memo comes more than 24 hours after the meeting."""
+    from .documents.memo import find_deal, make_memo
+    from .load import load_meeting
+
+    record = load_meeting(meeting)
+    deal = find_deal(record, meeting_file=meeting, deal_files=deals)
+    dirs = _library_dirs(library_dirs)
+    for written in make_memo(record, deal, outdir, locale=locale, template=template, library_dirs=dirs):
+        _report(written, False)
+
+
+@click.command()
+@click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@OUTDIR
+@LOCALE
+@TEMPLATE
+@LIBRARY
+@EXPLAIN
+def brief(deals, outdir, locale, template, library_dirs, explain) -> None:
+    """Write the INTERNAL negotiation brief of each DEAL into OUTDIR as
+    Brief_<client code>_v<YYYYMMDD>.docx (targets, margins, concessions, objections,
+    decision chain, team, 5W2H, approval, etiquette). Never send it to the client."""
+    from .documents.brief import make_brief
+    from .load import load_deal
+
+    dirs = _library_dirs(library_dirs)
+    for path in deals:
+        deal = load_deal(path)
+        _report(make_brief(deal, outdir, locale=locale, template=template, library_dirs=dirs), explain)
