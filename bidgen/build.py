@@ -13,7 +13,8 @@ from typing import Sequence
 from .documents.common import DealFacts, deal_facts, output_path
 from .errors import TemplateError
 from .library import Library
-from .models import Deal
+from .errors import InputError
+from .models import Deal, Meeting, Tender
 from .paths import templates_dir
 
 
@@ -77,3 +78,36 @@ def make_proposal(
     ctx, content = proposal_context(facts, load_library(library_dirs), draft=draft)
     path = render_doc("proposal", ctx, facts, Path(outdir), template)
     return Written("proposal", path, explain=content.explain)
+
+
+def make_all(
+    deal: Deal,
+    outdir: Path,
+    *,
+    tender: Tender | None = None,
+    tender_file: Path | None = None,
+    meeting: Meeting | None = None,
+    meeting_file: Path | None = None,
+    split: bool = False,
+    locale: str | None = None,
+    library_dirs: Sequence[Path] = (),
+    draft: str = "",
+) -> list[Written]:
+    """Every document that applies to ``deal``: proposal, bid package (with a tender), memo and
+    e-mail draft (with a meeting of this deal) and the internal brief, all from one pricing."""
+    from .documents.bid import make_bid
+    from .documents.brief import make_brief
+    from .documents.memo import make_memo
+
+    if meeting is not None and meeting.deal != deal.id:
+        raise InputError(f"this meeting is about deal {meeting.deal!r}, not {deal.id!r}",
+                         file=str(meeting_file) if meeting_file else None, field="deal")
+    outdir = Path(outdir)
+    written = [make_proposal(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft)]
+    if tender is not None:
+        written += make_bid(deal, tender, outdir, locale=locale, split=split, library_dirs=library_dirs,
+                            draft=draft, tender_file=tender_file)
+    if meeting is not None:
+        written += make_memo(meeting, deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft)
+    written.append(make_brief(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft))
+    return written

@@ -77,6 +77,38 @@ def proposal(deals, outdir, locale, template, library_dirs, explain) -> None:
         _report(make_proposal(deal, outdir, locale=locale, template=template, library_dirs=dirs), explain)
 
 
+@cli.command(name="all")
+@click.argument("deal", type=click.Path(path_type=Path))
+@click.option("--tender", type=click.Path(path_type=Path), default=None, help="The tender to answer with a bid package.")
+@click.option("--meeting", type=click.Path(path_type=Path), default=None,
+              help="A meeting record of this deal to confirm with a memo (+ .eml draft).")
+@click.option("--split", is_flag=True, help="Also write each part of the bid package as its own file.")
+@OUTDIR
+@LOCALE
+@LIBRARY
+@EXPLAIN
+def all_documents(deal, tender, meeting, split, outdir, locale, library_dirs, explain) -> None:
+    """Write every document that applies to DEAL: proposal and internal brief always, the bid package
+    with --tender, the confirmation memo and its e-mail draft with --meeting."""
+    from .build import make_all
+    from .load import load_deal, load_meeting, load_tender
+
+    record = load_deal(deal)
+    written = make_all(
+        record,
+        outdir,
+        tender=load_tender(tender) if tender else None,
+        tender_file=tender,
+        meeting=load_meeting(meeting) if meeting else None,
+        meeting_file=meeting,
+        split=split,
+        locale=locale,
+        library_dirs=_library_dirs(library_dirs),
+    )
+    for w in written:
+        _report(w, explain)
+
+
 def _register() -> None:
     """Attach the commands that live in their own modules (each imports its library lazily)."""
     import importlib

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from pydantic import model_validator
 
-from bidgen.models_base import Code, Days, IsoDate, MeetingMode, Model, Money, Months, ObjectionKind, Text
+from bidgen.models_base import Code, Days, Email, IsoDate, MeetingMode, Model, Money, Months, ObjectionKind, Text
 from bidgen.models_deal import Milestone
 
 __all__ = ["Attendee", "Attendees", "Objection", "PriceRange", "Agreed", "OpenItem", "Meeting"]
@@ -21,6 +21,7 @@ class Attendee(Model):
 
     name: Text
     title: Text | None = None
+    email: Email | None = None  # extension: lets the memo's e-mail reach an attendee the deal lists without one
 
 
 class Attendees(Model):

@@ -62,7 +62,7 @@ def test_golden_zh_cn(zh):
 
 
 def test_golden_en_us(en):
-    assert en[0].path.name == "Memo_AE017_v20261124.docx"
+    assert en[0].path.name == "Memo_AE017_v20261121.docx"
     assert_golden(en[0].path, "memo_en_US")
 
 
@@ -150,16 +150,28 @@ def test_eml_zh(zh):
     assert att.get_content() == memo.path.read_bytes()
 
 
-def test_eml_en_without_addresses(en):
+def test_eml_en_reaches_attendees_listed_with_email(en):
+    """The deal lists no client e-mail; the meeting record gives the attendees' addresses."""
     memo, eml = en
     msg = _message(eml)
-    assert msg["Subject"] == "Meeting confirmation-Gulf Logistics Holding LLC-20261124"
-    assert msg["To"] is None
-    assert any("no contact of Gulf Logistics Holding LLC has an e-mail address" in w for w in memo.warnings)
+    assert msg["Subject"] == "Meeting confirmation-Gulf Logistics Holding LLC-20261121"
+    assert [a.addr_spec for a in msg["To"].addresses] == [
+        "omar.almansoori@gulflogistics.example", "priya.raman@gulflogistics.example"]
+    assert not any("e-mail address" in w for w in memo.warnings)
     body = msg.get_body(("plain",)).get_content()
     assert body.startswith("Dear Omar Al Mansoori and Priya Raman,")
     assert "Price: USD 156,849.00 (including 5% tax)" in body
     assert "(2) On go-live acceptance: 60%, USD 94,109.40, within 45 days" in body
+
+
+def test_eml_without_any_address_warns(tmp_path):
+    meeting = load_meeting(SAMPLES / "meeting-en_US.yaml")
+    bare = meeting.attendees.model_copy(
+        update={"client": tuple(a.model_copy(update={"email": None}) for a in meeting.attendees.client)})
+    meeting = meeting.model_copy(update={"attendees": bare})
+    memo, eml = make_memo(meeting, load_deal(SAMPLES / "deal-en_US.yaml"), tmp_path, now=NOW)
+    assert _message(eml)["To"] is None
+    assert any("no contact of Gulf Logistics Holding LLC has an e-mail address" in w for w in memo.warnings)
 
 
 def test_topic_names_the_subject(tmp_path):
@@ -211,8 +223,8 @@ def test_cli_memo(tmp_path):
 
     result = CliRunner().invoke(memo, [str(SAMPLES / "meeting-en_US.yaml"), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "Memo_AE017_v20261124.docx").is_file()
-    assert (tmp_path / "Memo_AE017_v20261124.eml").is_file()
+    assert (tmp_path / "Memo_AE017_v20261121.docx").is_file()
+    assert (tmp_path / "Memo_AE017_v20261121.eml").is_file()
     assert "warning: " in result.output
 
 

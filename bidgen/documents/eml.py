@@ -117,7 +117,10 @@ def recipients(deal: Deal, meeting: Meeting) -> list[Address]:
     """The client contacts to write to (see module doc); empty when none has an e-mail address."""
     attended = {a.name.strip().casefold() for a in meeting.attendees.client}
     with_mail = [c for c in deal.client.contacts if c.email]
-    present = [c for c in with_mail if c.name.strip().casefold() in attended]
+    known = {c.name.strip().casefold() for c in with_mail}
+    # attendees whose e-mail the meeting record gives (and the deal does not)
+    extra = [a for a in meeting.attendees.client if a.email and a.name.strip().casefold() not in known]
+    present = [c for c in with_mail if c.name.strip().casefold() in attended] + extra
     return _addresses(present or with_mail)
 
 
