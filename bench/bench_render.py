@@ -2,7 +2,8 @@
 
 Run by hand (never a timed test)::
 
-    python bench/bench_render.py                 # 1,000 docs, 3 repeats, built-in template
+    python bench/bench_render.py                 # 1,000 real proposals of synthetic deals, 3 repeats
+    python bench/bench_render.py --template synthetic   # the bench's own proposal-like template
     python bench/bench_render.py --n 2000 --repeats 5
     python bench/bench_render.py --template templates/proposal.en_US.docx --context mymod:make_context
 
@@ -220,7 +221,10 @@ def run_zipfile_copy(path: Path, factory: ContextFactory, n: int, out: Path) -> 
 
 def _load_factory(spec: str | None) -> ContextFactory:
     if not spec:
-        return make_context
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from proposals import make_context as proposal_context
+
+        return proposal_context
     module, _, func = spec.partition(":")
     factory: ContextFactory = getattr(importlib.import_module(module), func or "make_context")
     return factory
@@ -232,15 +236,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=1000, help="documents per bidgen/floor run")
     ap.add_argument("--naive-n", type=int, default=50, help="documents per naive docxtpl run")
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--template", type=Path, help="template .docx (default: built-in)")
+    ap.add_argument("--template", help="template .docx (default: templates/proposal.en_US.docx with real "
+                    "proposal contexts of synthetic deals; 'synthetic': the bench's own template and data)")
     ap.add_argument("--context", help="module:function building the i-th context")
     ap.add_argument("--outdir", type=Path, help="where to write (default: a temp dir; try /dev/shm "
                     "to take the disk out of the figures)")
     args = ap.parse_args(argv)
-    factory = _load_factory(args.context)
+    synthetic = args.template == "synthetic"
+    factory = make_context if synthetic and not args.context else _load_factory(args.context)
     with tempfile.TemporaryDirectory(prefix="bidgen-bench-", dir=args.outdir) as tmp:
         root = Path(tmp)
-        path = args.template or build_proposal_template(root / "proposal.docx")
+        if synthetic:
+            path = build_proposal_template(root / "proposal.docx")
+        else:
+            path = Path(args.template) if args.template else Path(__file__).resolve().parent.parent / \
+                "templates" / "proposal.en_US.docx"
         size = len(zipfile.ZipFile(path).read("word/document.xml"))
         print(f"template {path} (document.xml {size:,} bytes); n={args.n}, naive n={args.naive_n}, "
               f"repeats={args.repeats}, python {sys.version.split()[0]}")
