@@ -77,7 +77,13 @@ def test_readme_quick_start_renders_the_samples(tmp_path):
     proc = subprocess.run(run, shell=True, cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert "Proposal_CN203_v20261120.docx" in names and "Proposal_AE017_v20261118.docx" in names
+    assert names == [
+        "Bid_AE017_v20261118.docx", "Bid_CN203_v20261120.docx",
+        "Brief_AE017_v20261118.docx", "Brief_CN203_v20261120.docx",
+        "Memo_AE017_v20261121.docx", "Memo_AE017_v20261121.eml",
+        "Memo_CN203_v20261119.docx", "Memo_CN203_v20261119.eml",
+        "Proposal_AE017_v20261118.docx", "Proposal_CN203_v20261120.docx",
+    ]
     from bidgen.readback import read_docx
 
     doc = read_docx(tmp_path / "out" / "Proposal_CN203_v20261120.docx")
