@@ -103,3 +103,10 @@ def test_output_stays_inside_outdir(tmp_path, code_value):
 
     out = output_path(tmp_path, "proposal", code_value, dt.date(2026, 11, 20))
     assert out.parent == tmp_path.resolve()
+
+
+def test_public_api_resolves():
+    import bidgen
+
+    for name in bidgen.__all__:
+        assert getattr(bidgen, name) is not None, name
