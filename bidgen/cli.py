@@ -133,8 +133,14 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``bidgen`` console script."""
+    import warnings
+
     from .errors import BidgenError
 
+    def _one_line(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        click.echo(f"bidgen: warning: {message}", err=True)
+
+    warnings.showwarning = _one_line
     try:
         cli.main(args=argv, prog_name="bidgen", standalone_mode=False)
     except BidgenError as exc:

@@ -110,3 +110,20 @@ def test_public_api_resolves():
 
     for name in bidgen.__all__:
         assert getattr(bidgen, name) is not None, name
+
+
+def test_xml_illegal_characters_are_stripped_with_a_one_line_warning(tmp_path):
+    text = example("deal-en_US.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Gulf Logistics Holding LLC", 'name: "Gulf Logistics\\x0b Holding LLC"')
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text, encoding="utf-8")
+    proc = subprocess.run(["bidgen", "proposal", str(deal), "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    warning_lines = [line for line in proc.stderr.splitlines() if line.startswith("bidgen: warning:")]
+    assert warning_lines and all("U+000B" in line for line in warning_lines)
+    assert "Traceback" not in proc.stderr
+    from bidgen.readback import read_docx
+
+    doc = read_docx(tmp_path / "out" / "Proposal_AE017_v20261118.docx")
+    assert {row[0]: row[1] for row in doc.tables[0]}["Prepared for"] == "Gulf Logistics Holding LLC"

@@ -139,3 +139,27 @@ def test_libreoffice_pdf_holds_client_and_total(rendered, tmp_path, locale):
     else:
         assert "GulfLogisticsHoldingLLC" in flat
         assert "156,849.00" in flat
+
+
+HOSTILE = [
+    "{{ 7*7 }}",
+    "{% for x in range(3) %}x{% endfor %}",
+    "{_{ seller.name }_}",
+    "Smith & Sons <Ltd>",
+    '</w:t></w:r><w:r><w:t>injected',
+    "{{ ''.__class__.__mro__ }}",
+    "a\"quote' and ]]> end",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_markup_in_data_renders_literally(tmp_path, value):
+    deal = load_deal(example("deal-en_US.yaml"))
+    client = deal.client.model_copy(update={"name": value})
+    project = deal.project.model_copy(update={"summary": value})
+    deal = deal.model_copy(update={"client": client, "project": project})
+    doc = read_docx(make_proposal(deal, tmp_path).path)
+    cover = {row[0]: row[1] for row in doc.tables[0]}
+    assert cover["Prepared for"] == value
+    assert value in doc.paragraphs  # the project summary paragraph, verbatim
+    assert "49" not in cover["Prepared for"] or "49" in value
