@@ -13,7 +13,7 @@ from typing import Sequence
 from .documents.common import DealFacts, deal_facts, output_path
 from .errors import TemplateError
 from .library import Library
-from .errors import InputError
+from .errors import ChecksFailed, InputError
 from .models import Deal, Meeting, Tender
 from .paths import templates_dir
 
@@ -39,6 +39,45 @@ def template_path(kind: str, locale: str, override: Path | None = None) -> Path:
     if not path.is_file():
         raise TemplateError(f"no built-in {kind} template for locale {locale}", file=str(path))
     return path
+
+
+def guard(
+    deal: Deal,
+    *,
+    tender: Tender | None = None,
+    meeting: Meeting | None = None,
+    policy_file: Path | None = None,
+    workspace: Path | None = None,
+    force: bool = False,
+    locale: str | None = None,
+    paths: Sequence[Path] = (),
+) -> tuple[str, list[str]]:
+    """Run the input checks before anything is rendered.
+
+    Returns ``(draft, warnings)``: ``draft`` is empty when the checks pass, and the DRAFT stamp
+    for the documents' headers when they fail and ``force`` is set; ``warnings`` are the
+    non-blocking findings, one line each.  Without ``force``, failed checks raise
+    :class:`ChecksFailed` listing every error, and nothing is written.  Given the input files
+    (``paths``), the checks run on them, so that every finding names its file and line.
+    """
+    from .checks import check_inputs, check_paths, draft_stamp, has_errors, load_policy
+
+    policy = load_policy(policy_file, workspace)
+    if paths:
+        findings = check_paths(list(paths), policy)
+    else:
+        findings = check_inputs(deal, tender=tender, meeting=meeting, policy=policy)
+    errors = [f for f in findings if f.severity.value == "error"]
+    warnings = [str(f) for f in findings if f.severity.value == "warning"]
+    if not has_errors(findings):
+        return "", warnings
+    if not force:
+        raise ChecksFailed(
+            f"{len(errors)} check(s) failed: nothing written (fix the input, or use --force to write "
+            "drafts stamped as failing)",
+            details=[str(f) for f in errors],
+        )
+    return draft_stamp(locale or deal.locale), [str(f) for f in errors] + warnings
 
 
 _LIBRARIES: dict[tuple[Path, ...], Library] = {}

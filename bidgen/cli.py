@@ -14,41 +14,18 @@ import click
 
 from . import __version__
 
-OUTDIR = click.option(
-    "-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
-    help="Folder to write the documents into (created if missing).",
+from .cli_options import (
+    EXPLAIN,
+    FORCE,
+    LIBRARY,
+    LOCALE,
+    OUTDIR,
+    POLICY,
+    TEMPLATE,
+    guarded,
+    library_dirs as _library_dirs,
+    report as _report,
 )
-LOCALE = click.option("--locale", default=None, help="Document locale (zh_CN, zh_TW, en_US, …); default: the deal's.")
-TEMPLATE = click.option(
-    "--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Your own Word template using the same context (see docs/templates.md).",
-)
-LIBRARY = click.option(
-    "--library", "library_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-    help="A team workspace or library folder whose entries extend or override the built-ins (repeatable).",
-)
-EXPLAIN = click.option("--explain", is_flag=True, help="Say which library entries were used and why.")
-
-
-def _library_dirs(given: tuple[Path, ...]) -> list[Path]:
-    """The workspace given with --library, else one found from the current folder upwards."""
-    if given:
-        return list(given)
-    try:
-        from .library import find_workspace
-    except ImportError:  # pragma: no cover
-        return []
-    found = find_workspace(Path.cwd())
-    return [found] if found else []
-
-
-def _report(written, explain: bool) -> None:
-    click.echo(f"wrote {written.path}")
-    for w in written.warnings:
-        click.echo(f"warning: {w}", err=True)
-    if explain:
-        for line in written.explain:
-            click.echo(f"  {line}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,16 +42,20 @@ def cli() -> None:
 @TEMPLATE
 @LIBRARY
 @EXPLAIN
-def proposal(deals, outdir, locale, template, library_dirs, explain) -> None:
+@FORCE
+@POLICY
+def proposal(deals, outdir, locale, template, library_dirs, explain, force, policy_file) -> None:
     """Write the proposal of each DEAL (YAML or JSON) into OUTDIR as
-    Proposal_<client code>_v<YYYYMMDD>.docx."""
+    Proposal_<client code>_v<YYYYMMDD>.docx. The input checks run first (see `bidgen check`)."""
     from .build import make_proposal
     from .load import load_deal
 
     dirs = _library_dirs(library_dirs)
     for path in deals:
         deal = load_deal(path)
-        _report(make_proposal(deal, outdir, locale=locale, template=template, library_dirs=dirs), explain)
+        draft = guarded(deal, policy_file=policy_file, force=force, locale=locale, dirs=dirs, paths=(path,))
+        _report(make_proposal(deal, outdir, locale=locale, template=template, library_dirs=dirs, draft=draft),
+                explain)
 
 
 @cli.command(name="all")
@@ -87,23 +68,32 @@ def proposal(deals, outdir, locale, template, library_dirs, explain) -> None:
 @LOCALE
 @LIBRARY
 @EXPLAIN
-def all_documents(deal, tender, meeting, split, outdir, locale, library_dirs, explain) -> None:
+@FORCE
+@POLICY
+def all_documents(deal, tender, meeting, split, outdir, locale, library_dirs, explain, force, policy_file) -> None:
     """Write every document that applies to DEAL: proposal and internal brief always, the bid package
-    with --tender, the confirmation memo and its e-mail draft with --meeting."""
+    with --tender, the confirmation memo and its e-mail draft with --meeting. The input checks run
+    first, over the deal with its tender and meeting."""
     from .build import make_all
     from .load import load_deal, load_meeting, load_tender
 
     record = load_deal(deal)
+    tender_model = load_tender(tender) if tender else None
+    meeting_model = load_meeting(meeting) if meeting else None
+    dirs = _library_dirs(library_dirs)
+    draft = guarded(record, tender=tender_model, meeting=meeting_model, policy_file=policy_file, force=force,
+                    locale=locale, dirs=dirs, paths=(deal, tender, meeting))
     written = make_all(
         record,
         outdir,
-        tender=load_tender(tender) if tender else None,
+        tender=tender_model,
         tender_file=tender,
-        meeting=load_meeting(meeting) if meeting else None,
+        meeting=meeting_model,
         meeting_file=meeting,
         split=split,
         locale=locale,
-        library_dirs=_library_dirs(library_dirs),
+        library_dirs=dirs,
+        draft=draft,
     )
     for w in written:
         _report(w, explain)

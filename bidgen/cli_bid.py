@@ -6,22 +6,25 @@ from pathlib import Path
 
 import click
 
+from .cli_options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, guarded, report
+from .cli_options import library_dirs as library_dirs_of
+
 
 @click.command()
 @click.argument("deal", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--tender", "tender_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The tender to answer (YAML or JSON); its `deal` must be the DEAL's id.")
-@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write the documents into (created if missing).")
+@OUTDIR
 @click.option("--split", is_flag=True,
               help="Also write each part as its own file (BidLetter_…, BidPriceSchedule_…, BidDeviations_…, …).")
-@click.option("--locale", default=None, help="Document locale (zh_CN, zh_TW, en_US, …); default: the deal's.")
+@LOCALE
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Your own Word template for the combined package, using the same context (docs/templates.md).")
-@click.option("--library", "library_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-              help="A team workspace or library folder whose entries extend or override the built-ins (repeatable).")
+@LIBRARY
+@FORCE
+@POLICY
 def bid(deal: Path, tender_path: Path, outdir: Path, split: bool, locale: str | None, template: Path | None,
-        library_dirs: tuple[Path, ...]) -> None:
+        library_dirs: tuple[Path, ...], force: bool, policy_file: Path | None) -> None:
     """Answer a tender for DEAL with a bid package: Bid_<client code>_v<YYYYMMDD>.docx in OUTDIR.
 
     The package holds the tender letter, price summary, itemized price schedule, commercial and
@@ -29,15 +32,15 @@ def bid(deal: Path, tender_path: Path, outdir: Path, split: bool, locale: str | 
     commitment and bid bond, each part on a new page after a table of contents.  Warnings name
     anything that would get the bid rejected (price above the ceiling, validity too short, …).
     """
-    from .cli import _library_dirs
     from .documents.bid import make_bid
     from .load import load_deal, load_tender
 
     deal_model = load_deal(deal)
     tender_model = load_tender(tender_path)
+    dirs = library_dirs_of(library_dirs)
+    draft = guarded(deal_model, tender=tender_model, policy_file=policy_file, force=force, locale=locale, dirs=dirs,
+                    paths=(deal, tender_path))
     written = make_bid(deal_model, tender_model, outdir, locale=locale, template=template, split=split,
-                       library_dirs=_library_dirs(library_dirs), tender_file=tender_path)
+                       library_dirs=dirs, tender_file=tender_path, draft=draft)
     for w in written:
-        click.echo(f"wrote {w.path}")
-        for warning in w.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        report(w)

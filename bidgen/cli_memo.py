@@ -10,7 +10,9 @@ from pathlib import Path
 
 import click
 
-from .cli import EXPLAIN, LIBRARY, LOCALE, OUTDIR, TEMPLATE, _library_dirs, _report
+from .cli_options import EXPLAIN, FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, TEMPLATE, guarded
+from .cli_options import library_dirs as _library_dirs
+from .cli_options import report as _report
 
 
 @click.command()
@@ -23,7 +25,9 @@ from .cli import EXPLAIN, LIBRARY, LOCALE, OUTDIR, TEMPLATE, _library_dirs, _rep
 @LOCALE
 @TEMPLATE
 @LIBRARY
-def memo(meeting, deals, outdir, locale, template, library_dirs) -> None:
+@FORCE
+@POLICY
+def memo(meeting, deals, outdir, locale, template, library_dirs, force, policy_file) -> None:
     """Write the confirmation memo of MEETING (YAML or JSON) into OUTDIR as
     Memo_<client code>_v<YYYYMMDD>.docx, with an e-mail draft (.eml) that attaches it.
 
@@ -34,7 +38,9 @@ def memo(meeting, deals, outdir, locale, template, library_dirs) -> None:
     record = load_meeting(meeting)
     deal = find_deal(record, meeting_file=meeting, deal_files=deals)
     dirs = _library_dirs(library_dirs)
-    for written in make_memo(record, deal, outdir, locale=locale, template=template, library_dirs=dirs):
+    draft = guarded(deal, meeting=record, policy_file=policy_file, force=force, locale=locale, dirs=dirs)
+    for written in make_memo(record, deal, outdir, locale=locale, template=template, library_dirs=dirs,
+                             draft=draft):
         _report(written, False)
 
 
@@ -45,7 +51,9 @@ def memo(meeting, deals, outdir, locale, template, library_dirs) -> None:
 @TEMPLATE
 @LIBRARY
 @EXPLAIN
-def brief(deals, outdir, locale, template, library_dirs, explain) -> None:
+@FORCE
+@POLICY
+def brief(deals, outdir, locale, template, library_dirs, explain, force, policy_file) -> None:
     """Write the INTERNAL negotiation brief of each DEAL into OUTDIR as
     Brief_<client code>_v<YYYYMMDD>.docx (targets, margins, concessions, objections,
     decision chain, team, 5W2H, approval, etiquette). Never send it to the client."""
@@ -55,4 +63,6 @@ def brief(deals, outdir, locale, template, library_dirs, explain) -> None:
     dirs = _library_dirs(library_dirs)
     for path in deals:
         deal = load_deal(path)
-        _report(make_brief(deal, outdir, locale=locale, template=template, library_dirs=dirs), explain)
+        draft = guarded(deal, policy_file=policy_file, force=force, locale=locale, dirs=dirs, paths=(path,))
+        _report(make_brief(deal, outdir, locale=locale, template=template, library_dirs=dirs, draft=draft),
+                explain)

@@ -117,6 +117,16 @@ class WordsError(BidgenError):
 
 
 class ChecksFailed(BidgenError):
-    """The consistency checker found errors and the command refuses to continue."""
+    """The consistency checker found errors and the command refuses to continue.
+
+    ``details`` are the findings, one line each, printed before the summary message.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str, *, details: Iterable[str] = (), **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.details = list(details)
+
+    def lines(self) -> list[str]:
+        return [*self.details, str(self)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..library import Library, SelectionFacts
+from ..library import Library, SelectionFacts, facts_for_deal
 from .common import DealFacts, library_params
 
 
@@ -24,14 +24,18 @@ class Content:
     explain: list[str] = field(default_factory=list)
 
 
-def selection_facts(facts: DealFacts) -> SelectionFacts:
+def selection_facts(facts: DealFacts, features: tuple[str, ...] = ()) -> SelectionFacts:
+    """What the library selects by: tier, industry, country, size, SKUs and the deal's own terms."""
     d = facts.deal
-    return SelectionFacts(
+    return facts_for_deal(
+        library_params(facts),
         tier=d.tier,
         industry=d.client.industry,
         country=d.client.country,
         deal_size=facts.pricing.total,
         currency=d.currency,
+        skus=[i.sku for i in d.items if i.sku],
+        features=features,
     )
 
 
@@ -44,15 +48,6 @@ def _pick(library: Library, kind: str, named: list[str], facts: DealFacts, conte
     for sel in picks:
         content.explain.append(f"{kind}: {sel.entry.id} ({sel.reason})")
     return [sel.entry for sel in picks]
-
-
-def _need_text(facts: DealFacts, ref: object) -> str:
-    pains = list(facts.deal.client.pain_points or [])
-    if isinstance(ref, int) and 0 <= ref < len(pains):
-        return pains[ref].need
-    if isinstance(ref, str) and ref.isdigit() and int(ref) < len(pains):
-        return pains[int(ref)].need
-    return str(ref or "")
 
 
 def build_content(facts: DealFacts, library: Library, *, clause_kinds: tuple[str, ...] = ("clause",)) -> Content:
@@ -79,7 +74,7 @@ def build_content(facts: DealFacts, library: Library, *, clause_kinds: tuple[str
                     "feature": row.get("feature", ""),
                     "advantage": row.get("advantage", ""),
                     "benefit": row.get("benefit", ""),
-                    "need": _need_text(facts, row.get("pain_point", row.get("need", ""))),
+                    "need": str(row.get("pain_point") or ""),
                 }
             )
     for entry in _pick(library, "clause", list(d.clauses or []), facts, content):

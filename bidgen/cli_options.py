@@ -1,0 +1,71 @@
+"""Options and small helpers shared by the render commands (Click only; no library logic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+OUTDIR = click.option(
+    "-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
+    help="Folder to write the documents into (created if missing).",
+)
+LOCALE = click.option("--locale", default=None, help="Document locale (zh_CN, zh_TW, en_US, …); default: the deal's.")
+TEMPLATE = click.option(
+    "--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Your own Word template using the same context (see docs/templates.md).",
+)
+LIBRARY = click.option(
+    "--library", "library_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    help="A team workspace or library folder whose entries extend or override the built-ins (repeatable).",
+)
+EXPLAIN = click.option("--explain", is_flag=True, help="Say which library entries were used and why.")
+FORCE = click.option(
+    "--force", is_flag=True,
+    help="Write the documents even when the input checks find errors; every page is stamped "
+         "'DRAFT – failed checks'.",
+)
+POLICY = click.option(
+    "--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="A team policy file for the input checks (default: the workspace's, else the built-in).",
+)
+
+
+def library_dirs(given: tuple[Path, ...]) -> list[Path]:
+    """The workspace given with --library, else one found from the current folder upwards."""
+    if given:
+        return list(given)
+    from .library import find_workspace
+
+    found = find_workspace(Path.cwd())
+    return [found] if found else []
+
+
+def report(written: Any, explain: bool = False) -> None:
+    """Print what a render command wrote, its warnings (stderr) and, with --explain, its picks."""
+    click.echo(f"wrote {written.path}")
+    for w in written.warnings:
+        click.echo(f"bidgen: warning: {w}", err=True)
+    if explain:
+        for line in written.explain:
+            click.echo(f"  {line}")
+
+
+def guarded(deal: Any, *, tender: Any = None, meeting: Any = None, policy_file: Path | None = None,
+            force: bool = False, locale: str | None = None, dirs: list[Path] | None = None,
+            paths: tuple[Path | None, ...] = ()) -> str:
+    """Run the input checks before rendering; return the DRAFT stamp ('' when clean).
+
+    Raises ChecksFailed (exit 1, one line per failed check) unless --force.
+    """
+    from .build import guard
+
+    draft, warnings = guard(deal, tender=tender, meeting=meeting, policy_file=policy_file,
+                            workspace=dirs[0] if dirs else None, force=force, locale=locale,
+                            paths=[p for p in paths if p is not None])
+    for w in warnings:
+        click.echo(f"bidgen: warning: {w}", err=True)
+    if draft:
+        click.echo(f"bidgen: warning: checks failed; writing drafts stamped {draft!r} (--force)", err=True)
+    return draft

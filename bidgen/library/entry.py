@@ -1,0 +1,186 @@
+"""One library entry: its metadata, declared parameters and rendering."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
+
+from ..errors import LibraryError
+from ..locales import content_locale, normalize_locale
+from .params import VOCABULARY, ParamError, did_you_mean
+from .render import CURRENCY_VAR, LOCALE_VAR, Rendered, compile_text, one_paragraph, split_paragraphs
+from .schema import EntryBase, ParamSpec
+
+LARA = ("listen", "acknowledge", "respond", "act")
+
+
+class Entry:
+    """A validated library entry, as the assemblers use it.
+
+    Attributes: ``id``, ``kind``, ``version``, ``owner``, ``review_by``, ``group``, ``when``,
+    ``params`` (declared :class:`ParamSpec` by name), ``source`` (the YAML file), ``layer``
+    (0 = built-in, 1… = workspace layers) and ``model`` (the pydantic model).
+    """
+
+    def __init__(self, model: EntryBase, source: Path, layer: int = 0) -> None:
+        self.model = model
+        self.source = source
+        self.layer = layer
+        self.id: str = model.id
+        self.kind: str = model.kind  # type: ignore[attr-defined]
+        self.version: str = model.version
+        self.owner: str = model.owner
+        self.review_by: _dt.date = model.review_by
+        self.group = model.group
+        self.when = model.when
+        self.params: dict[str, ParamSpec] = dict(model.params)
+
+    def __repr__(self) -> str:
+        return f"Entry({self.id!r}, kind={self.kind!r}, source={str(self.source)!r})"
+
+    @property
+    def locales(self) -> list[str]:
+        """The locales this entry has texts for."""
+        return [loc for loc in self.model.text if loc in self.model.title]  # type: ignore[attr-defined]
+
+    def has_locale(self, locale: str) -> bool:
+        """True when the entry has a title and a text in ``locale``'s content locale."""
+        return content_locale(locale) in self.locales
+
+    def title(self, locale: str) -> str:
+        """The title in ``locale`` (falls back to en_US, then any locale)."""
+        titles = self.model.title
+        loc = content_locale(locale)
+        return titles.get(loc) or titles.get("en_US") or next(iter(titles.values()))
+
+    def _error(self, message: str, field: str | None = None) -> LibraryError:
+        where = f"{self.id}: {field}" if field else self.id
+        return LibraryError(message, file=str(self.source), field=where)
+
+    # -- parameters ------------------------------------------------------------------------
+
+    def resolve_params(self, locale: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Declared defaults overlaid with ``params`` (coerced); errors for unknown, ill-typed or missing.
+
+        A name from the shared vocabulary that this entry does not declare is ignored; any other
+        undeclared name is an error.  ``None`` means "not given" (the default applies).
+        """
+        given = dict(params or {})
+        for name in given:
+            if name not in self.params and name not in VOCABULARY:
+                hint = did_you_mean(name, list(self.params) + list(VOCABULARY))
+                raise self._error(f"unknown parameter {name!r}{hint}", f"params.{name}")
+        values: dict[str, Any] = {}
+        for name, spec in self.params.items():
+            raw = given.get(name)
+            try:
+                values[name] = spec.default_for(locale) if raw is None else spec.coerce(raw)
+            except ParamError as exc:
+                raise self._error(f"parameter {name!r} ({spec.type}): {exc}", f"params.{name}") from None
+            if values[name] is None:
+                raise self._error(f"parameter {name!r} is required (no default)", f"params.{name}")
+        return values
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def sources(self, locale: str) -> Iterator[tuple[str, str]]:
+        """(field path, template source) of every text of ``locale``."""
+        text = self.model.text.get(locale)  # type: ignore[attr-defined]
+        if text is None:
+            return
+        base = f"text.{locale}"
+        if isinstance(text, str):
+            yield base, text
+        elif isinstance(text, list):
+            for i, item in enumerate(text):
+                if isinstance(item, str):
+                    yield f"{base}[{i}]", item
+                else:
+                    for key, value in item.model_dump().items():
+                        if isinstance(value, str):
+                            yield f"{base}[{i}].{key}", value
+        else:
+            for key, value in text.model_dump().items():
+                yield f"{base}.{key}", value
+
+    def _render_text(self, source: str, ctx: dict[str, Any], field: str) -> str:
+        try:
+            return compile_text(source).render(ctx)
+        except TemplateSyntaxError as exc:
+            raise self._error(f"template syntax error (line {exc.lineno}): {exc.message}", field) from None
+        except UndefinedError as exc:
+            raise self._error(f"undefined variable: {exc.message}", field) from None
+        except SecurityError as exc:
+            raise self._error(f"unsafe template operation: {exc}", field) from None
+        except (JinjaTemplateError, TypeError, ValueError, ArithmeticError, KeyError, IndexError) as exc:
+            raise self._error(f"cannot render: {exc}", field) from None
+
+    def render(
+        self, locale: str, params: Mapping[str, Any] | None = None, *, currency: str = "CNY"
+    ) -> Rendered:
+        """Render in ``locale`` with ``params`` over the declared defaults.
+
+        Filters format for ``locale`` and ``currency``.  Raises :class:`LibraryError` (located at
+        the file, entry and field) for a missing locale, a bad parameter or a failing text.
+        """
+        loc = content_locale(locale)
+        if loc not in self.model.text:  # type: ignore[attr-defined]
+            raise self._error(f"no text in locale {loc}", f"text.{loc}")
+        values = self.resolve_params(loc, params)
+        if "currency" in self.params and (params or {}).get("currency") is None:
+            values["currency"] = currency
+        ctx = {**values, LOCALE_VAR: normalize_locale(locale), CURRENCY_VAR: currency}
+        return self._render_kind(loc, ctx)
+
+    def _render_kind(self, loc: str, ctx: dict[str, Any]) -> Rendered:
+        text: Any = self.model.text[loc]  # type: ignore[attr-defined]
+        base = f"text.{loc}"
+        title = self.title(loc)
+        if self.kind == "clause":
+            chunks = [text] if isinstance(text, str) else list(text)
+            paragraphs: list[str] = []
+            for i, chunk in enumerate(chunks):
+                paragraphs += split_paragraphs(self._render_text(chunk, ctx, f"{base}[{i}]"))
+            return Rendered(self.id, self.kind, title, paragraphs=paragraphs)
+        if self.kind == "etiquette":
+            notes = [one_paragraph(self._render_text(n, ctx, f"{base}[{i}]")) for i, n in enumerate(text)]
+            return Rendered(self.id, self.kind, title, notes=[n for n in notes if n])
+        if self.kind == "fab":
+            rows = [self._render_row(row, ctx, f"{base}[{i}]") for i, row in enumerate(text)]
+            return Rendered(self.id, self.kind, title, rows=rows)
+        parts = {
+            key: one_paragraph(self._render_text(value, ctx, f"{base}.{key}"))
+            for key, value in text.model_dump().items()
+        }
+        if self.kind == "objection":
+            parts = {"kind": self.model.objection, **parts}  # type: ignore[attr-defined]
+        return Rendered(self.id, self.kind, title, parts=parts)
+
+    def _render_row(self, row: Any, ctx: dict[str, Any], field: str) -> dict[str, str]:
+        out = {
+            key: one_paragraph(self._render_text(getattr(row, key), ctx, f"{field}.{key}"))
+            for key in ("feature", "advantage", "benefit")
+        }
+        pain = row.pain_point
+        out["pain_index"] = ""
+        if isinstance(pain, int):
+            items = ctx.get("pain_points")
+            if not isinstance(items, list):
+                raise self._error("a pain point index needs a declared 'pain_points' parameter", field)
+            out["pain_index"] = str(pain)
+            out["pain_point"] = _need_text(items[pain - 1]) if pain <= len(items) else ""
+        elif isinstance(pain, str):
+            out["pain_point"] = one_paragraph(self._render_text(pain, ctx, f"{field}.pain_point"))
+        else:
+            out["pain_point"] = ""
+        return out
+
+
+def _need_text(item: Any) -> str:
+    if isinstance(item, Mapping):
+        return str(item.get("need") or "")
+    return str(item)

@@ -1,0 +1,208 @@
+"""Team workspaces: a folder with its own clauses, templates, samples and policy.
+
+A workspace root holds a ``bidgen-workspace.yaml`` marker.  Its entries (under ``clauses/``)
+extend the built-in library and override built-in entries with the same id.  Commands take
+``--library DIR`` or find the workspace by walking up from the current directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import LibraryError
+
+MARKER = "bidgen-workspace.yaml"
+
+
+def find_workspace(start: Path) -> Path | None:
+    """The nearest workspace root at ``start`` or above it (a folder with ``bidgen-workspace.yaml``)."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / MARKER).is_file():
+            return folder
+    return None
+
+
+def read_marker(root: Path) -> dict[str, Any]:
+    """The settings in a workspace marker (empty when there is none or it is empty)."""
+    marker = root / MARKER
+    if not marker.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(marker.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LibraryError(f"invalid workspace marker: {exc}", file=str(marker)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise LibraryError("a workspace marker must be a mapping", file=str(marker))
+    return data
+
+
+def workspace_clauses(root: Path) -> Path | None:
+    """The entry folder of a workspace root (``clauses:`` in the marker, default ``clauses/``)."""
+    root = Path(root)
+    if (root / MARKER).is_file():
+        return root / str(read_marker(root).get("clauses") or "clauses")
+    if (root / "clauses").is_dir():
+        return root / "clauses"
+    return None
+
+
+def library_dirs(library: Path | None = None, start: Path | None = None) -> list[Path]:
+    """The extra library layers for a command: ``--library DIR`` if given, else the workspace found
+    from ``start`` (the current directory by default), else none."""
+    if library is not None:
+        path = Path(library)
+        if not path.is_dir():
+            raise LibraryError("library directory not found", file=str(path))
+        return [path]
+    root = find_workspace(start or Path.cwd())
+    return [root] if root is not None else []
+
+
+_README = """\
+# {name}: a bidgen workspace
+
+This folder extends bidgen's built-in content library for our team.
+
+| folder / file | what goes there |
+|---|---|
+| `clauses/` | our library entries (YAML lists; any sub-folder). An entry with the id of a built-in entry **replaces** it; a new id **adds** one. |
+| `templates/` | our Word templates (pass one with `--template`). |
+| `samples/` | example deals to copy from. |
+| `policy.yaml` | our commercial policy for the checker (margins, concession steps, approval limits). |
+
+Commands run inside this folder (or below it) find it by its `bidgen-workspace.yaml`;
+from elsewhere, pass `--library {path}`.
+
+    bidgen library list --kind fab          # built-ins and ours together
+    bidgen library show fab.our-product     # rendered with its default parameters
+    bidgen library validate                 # schema, locales, parameters, ids, review dates
+    bidgen schema fab > fab.schema.json     # JSON Schema for editor validation
+
+Every entry needs `id`, `kind`, `version`, `owner`, `review_by`, `title` and `text` in zh_CN,
+zh_TW and en_US. See the example in `clauses/fab/our-products.yaml` and bidgen's docs/library.md.
+"""
+
+_MARKER_TEXT = """\
+# Marks this folder as a bidgen workspace.  Paths are relative to this file.
+name: {name}
+clauses: clauses
+templates: templates
+samples: samples
+policy: policy.yaml
+"""
+
+_POLICY_STUB = """\
+# Commercial policy of this workspace, read by `bidgen check`.
+# bidgen's built-in policy applies to every key not set here; uncomment and change what differs.
+# min_margin_percent: 15
+# max_final_payment_days: 90
+# max_price_step_percent: 3
+# approval_limit: 500000
+"""
+
+_SAMPLE_FAB = """\
+# Our own products: one FAB table per product, tied to the client's pain points.
+# `products` lists the SKUs: a deal selling one of them gets this table automatically.
+# `pain_point: 1` ties a row to the deal's first pain point; text ties it to a need by name.
+- id: fab.our-product
+  kind: fab
+  version: "1.0"
+  owner: {name} presales
+  review_by: {review}
+  group: fab.our-product
+  title: {{zh_CN: 核心产品价值, zh_TW: 核心產品價值, en_US: Core product value}}
+  products: [OUR-001]
+  when: {{sku: [OUR-001]}}
+  params:
+    pain_points:
+      type: list
+      fields: {{need: text, impact: text}}
+      default:
+        zh_CN: [{{need: 降低运营成本, impact: 每年额外支出约 50 万元}}]
+        zh_TW: [{{need: 降低營運成本, impact: 每年額外支出約新臺幣 200 萬元}}]
+        en_US: [{{need: Lower operating cost, impact: "About 60,000 US dollars of extra spend a year"}}]
+  text:
+    zh_CN:
+      - feature: 集中化管理控制台
+        advantage: 一个界面统一管理全部站点与设备
+        benefit: 减少重复操作与人工核对，降低运营成本
+        pain_point: 1
+    zh_TW:
+      - feature: 集中化管理主控台
+        advantage: 單一介面統一管理所有據點與設備
+        benefit: 減少重複作業與人工核對，降低營運成本
+        pain_point: 1
+    en_US:
+      - feature: Central management console
+        advantage: One screen for every site and device
+        benefit: Less duplicate work and manual reconciliation, so lower operating cost
+        pain_point: 1
+"""
+
+_SAMPLE_DEAL = """\
+# A minimal deal: only the keys every document needs.  Copy and edit.
+id: D-0001
+locale: en_US
+currency: USD
+issue_date: 2026-01-15
+valid_until: 2026-03-16
+seller:
+  name: Our Company Ltd.
+client:
+  code: CL001
+  name: Example Client Inc.
+  industry: manufacturing
+  country: US
+items:
+  - {{sku: OUR-001, description: Core product licence, quantity: 10, unit: seat, unit_price: 1200}}
+tax_rate_percent: 0
+prices_include_tax: false
+terms:
+  payment:
+    - {{milestone: On signature, percent: 30, due_days: 15}}
+    - {{milestone: On acceptance, percent: 70, due_days: 30}}
+"""
+
+
+def _plan(root: Path, name: str) -> dict[Path, str]:
+    import datetime as _dt
+
+    from ..paths import clauses_dir
+
+    review = (_dt.date.today() + _dt.timedelta(days=365)).isoformat()
+    builtin_policy = clauses_dir() / "policy.yaml"
+    policy = builtin_policy.read_text(encoding="utf-8") if builtin_policy.is_file() else _POLICY_STUB
+    return {
+        root / MARKER: _MARKER_TEXT.format(name=name),
+        root / "README.md": _README.format(name=name, path=root),
+        root / "policy.yaml": policy,
+        root / "clauses" / "fab" / "our-products.yaml": _SAMPLE_FAB.format(name=name, review=review),
+        root / "templates" / "README.md": "Put your Word templates here; pass one with `--template`.\n",
+        root / "samples" / "deal-minimal.yaml": _SAMPLE_DEAL.format(),
+    }
+
+
+def init_workspace(root: Path, *, name: str | None = None) -> list[Path]:
+    """Scaffold a workspace at ``root`` and return the files written.
+
+    Refuses (:class:`LibraryError`) when ``root`` already is a workspace or any file would be
+    overwritten.  The built-in ``policy.yaml`` is copied when bidgen ships one, else a stub.
+    """
+    root = Path(root)
+    if (root / MARKER).exists():
+        raise LibraryError("already a bidgen workspace", file=str(root / MARKER))
+    plan = _plan(root, name or root.resolve().name)
+    clashes = [p for p in plan if p.exists()]
+    if clashes:
+        raise LibraryError("would overwrite an existing file; choose an empty folder", file=str(clashes[0]))
+    for path, text in plan.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(plan)
+
