@@ -45,6 +45,9 @@ def normalize_locale(locale: str | None) -> str:
         parsed = Locale.parse(key)
     except (ValueError, UnknownLocaleError, TypeError):
         return "en_US"
+    if parsed.language == "zh":  # zh_Hans_CN → zh_CN, zh_Hant_TW → zh_TW (the names templates use)
+        if parsed.territory in ("CN", "TW") and parsed.script in (None, "Hans" if parsed.territory == "CN" else "Hant"):
+            return f"zh_{parsed.territory}"
     return str(parsed)
 
 

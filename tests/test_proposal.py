@@ -163,3 +163,40 @@ def test_markup_in_data_renders_literally(tmp_path, value):
     assert cover["Prepared for"] == value
     assert value in doc.paragraphs  # the project summary paragraph, verbatim
     assert "49" not in cover["Prepared for"] or "49" in value
+
+
+def _user_template(path: Path, body: list[str]) -> Path:
+    import docx
+
+    d = docx.Document()
+    for line in body:
+        d.add_paragraph(line)
+    d.save(str(path))
+    return path
+
+
+def test_user_template_gets_the_same_context(tmp_path):
+    tpl = _user_template(tmp_path / "mine.docx", [
+        "Offer for {{ client.name }} ({{ doc.number }})",
+        "{%p for s in summary %}",
+        "- {{ s }}",
+        "{%p endfor %}",
+        "Total {{ pricing.currency }} {{ pricing.total | term('total') }}: {{ pricing.total_words }}",
+    ])
+    deal = load_deal(example("deal-en_US.yaml"))
+    doc = read_docx(make_proposal(deal, tmp_path / "out", template=tpl).path)
+    assert doc.paragraphs[0] == "Offer for Gulf Logistics Holding LLC (PRO-AE017-20261118)"
+    assert doc.paragraphs[-1].startswith("Total USD 156,849.00: One hundred fifty-six thousand")
+    assert doc.terms["total"][0].value == "156,849.00"
+    assert sum(p.startswith("- ") for p in doc.paragraphs) == 5
+
+
+def test_user_template_with_unknown_variable_names_it(tmp_path):
+    from bidgen.errors import TemplateError
+
+    tpl = _user_template(tmp_path / "bad.docx", ["Dear {{ client.nmae }}"])
+    deal = load_deal(example("deal-en_US.yaml"))
+    with pytest.raises(TemplateError) as info:
+        make_proposal(deal, tmp_path / "out", template=tpl)
+    assert "bad.docx" in str(info.value) and "nmae" in str(info.value)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
