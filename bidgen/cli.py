@@ -21,7 +21,7 @@ from .cli_options import (
     LOCALE,
     OUTDIR,
     POLICY,
-    TEMPLATE,
+    document_options,
     guarded,
     library_dirs as _library_dirs,
     report as _report,
@@ -37,13 +37,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
-@OUTDIR
-@LOCALE
-@TEMPLATE
-@LIBRARY
-@EXPLAIN
-@FORCE
-@POLICY
+@document_options
 def proposal(deals, outdir, locale, template, library_dirs, explain, force, policy_file) -> None:
     """Write the proposal of each DEAL (YAML or JSON) into OUTDIR as
     Proposal_<client code>_v<YYYYMMDD>.docx. The input checks run first (see `bidgen check`)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import EXPLAIN, FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, TEMPLATE, guarded
+from .cli_options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, TEMPLATE, document_options, guarded
 from .cli_options import library_dirs as _library_dirs
 from .cli_options import report as _report
 
@@ -46,13 +46,7 @@ def memo(meeting, deals, outdir, locale, template, library_dirs, force, policy_f
 
 @click.command()
 @click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
-@OUTDIR
-@LOCALE
-@TEMPLATE
-@LIBRARY
-@EXPLAIN
-@FORCE
-@POLICY
+@document_options
 def brief(deals, outdir, locale, template, library_dirs, explain, force, policy_file) -> None:
     """Write the INTERNAL negotiation brief of each DEAL into OUTDIR as
     Brief_<client code>_v<YYYYMMDD>.docx (targets, margins, concessions, objections,

@@ -32,6 +32,14 @@ POLICY = click.option(
 )
 
 
+def document_options(func: Any) -> Any:
+    """The options every per-deal render command takes: -o, --locale, --template, --library,
+    --explain, --force and --policy."""
+    for option in reversed((OUTDIR, LOCALE, TEMPLATE, LIBRARY, EXPLAIN, FORCE, POLICY)):
+        func = option(func)
+    return func
+
+
 def library_dirs(given: tuple[Path, ...]) -> list[Path]:
     """The workspace given with --library, else one found from the current folder upwards."""
     if given:

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

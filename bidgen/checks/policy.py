@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..models_base import Days, Hours, Money, Percent
 from ..models_deal import Tier, derive_tier
 from .findings import Severity
-from .registry import RULES, all_rules
+from .registry import all_rules
 
 __all__ = ["Policy", "RuleSetting", "load_policy", "default_policy", "POLICY_FILE"]
 
