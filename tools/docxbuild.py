@@ -309,8 +309,9 @@ class TemplateBuilder:
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def spacer(self, pt: float = 6) -> None:
+    def spacer(self, pt: float = 6, keep_with_next: bool = False) -> None:
         p = self.doc.add_paragraph()
+        p.paragraph_format.keep_with_next = keep_with_next or None
         p.paragraph_format.space_after = Pt(0)
         p.paragraph_format.space_before = Pt(0)
         run = p.add_run("")
@@ -359,11 +360,12 @@ class TemplateBuilder:
         return [w * avail / total for w in widths] if total > avail else list(widths)
 
     def loop_table(self, cols: Sequence[Col], loop: str, *, totals: Sequence[tuple[str, str, str]] = (),
-                   keep: bool | None = None) -> None:
+                   keep: bool | str | None = None) -> None:
         """A table with a shaded header row and one row per item (``loop`` is the Jinja ``for`` head,
         e.g. ``it in pricing.items``); ``totals`` are (label, value, cond) rows spanning the first columns,
         shown when ``cond`` (Jinja expression, '' for always) is true.  ``keep`` keeps the table on one
-        page (default: tables with total rows, whose totals must never stand alone on the next page)."""
+        page (default: tables with total rows, whose totals must never stand alone on the next page);
+        ``keep="with_next"`` also keeps it with the paragraph that follows (a closing line)."""
         widths = self._fit([c.width for c in cols])
         n_tot = len(totals)
         t = self._new_table(4 + n_tot, widths)
@@ -389,19 +391,19 @@ class TemplateBuilder:
             _shade(merged, TOTAL_FILL)
             _shade(last, TOTAL_FILL)
         if keep or (keep is None and totals):
-            self._keep_together(t)
+            self._keep_together(t, include_last=keep == "with_next")
         # conditional total rows: wrap them in {%tr if %} rows
         for i, (_label, _value, cond) in reversed(list(enumerate(totals))):
             if cond:
                 self._wrap_row_if(t, 4 + i, cond)
-        self.spacer(4)
+        self.spacer(4, keep_with_next=keep == "with_next")
 
     @staticmethod
-    def _keep_together(table) -> None:
+    def _keep_together(table, include_last: bool = False) -> None:
         """Rows keep with the next one, so a short table (and its total rows) is not split across pages;
         a table longer than a page still breaks where it must."""
         rows = table.rows
-        for row in rows[:-1]:
+        for row in rows if include_last else rows[:-1]:
             for cell in row.cells:
                 for p in cell.paragraphs:
                     p.paragraph_format.keep_with_next = True

@@ -194,9 +194,10 @@ def build(locale: str) -> TemplateBuilder:
         [Col(xc[0], "{{ s.no }}", 1.0, center=True), Col(xc[1], "{{ s.action }}", 8.4),
          Col(xc[2], "{{ s.owner }}", 3.8), Col(xc[3], "{{ s.due }}", 3.4)],
         "s in next_steps",
+        keep="with_next",  # the closing line never stands alone on a last page
     )
     b.tag("{%p endif %}")
-    b.spacer(10)
+    b.spacer(10, keep_with_next=True)
     b.para(L["closing"], "{{ seller.contact_line }}", style="Small Print")
     return b
 
