@@ -18,7 +18,7 @@ import re
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
@@ -302,34 +302,22 @@ def _text(value: Any) -> str:
     return text
 
 
-_IDENT_RE = re.compile(r"[a-z][a-z0-9_]*")
+def _matching(pattern: str, what: str) -> Callable[[Any], str]:
+    """A validator: text that fully matches ``pattern``, else ``not a valid <what>``."""
+    regex = re.compile(pattern)
+
+    def check(value: Any) -> str:
+        text = _text(value)
+        if not regex.fullmatch(text):
+            raise ValueError(f"not a valid {what}: {text!r}")
+        return text
+
+    return check
 
 
-def _ident(value: Any) -> str:
-    text = _text(value)
-    if not _IDENT_RE.fullmatch(text):
-        raise ValueError(f"not a valid identifier (lower case letters, digits, _): {text!r}")
-    return text
-
-
-_CODE_RE = re.compile(r"[\w.-]+")
-
-
-def _code(value: Any) -> str:
-    text = _text(value)
-    if not _CODE_RE.fullmatch(text):
-        raise ValueError(f"not a valid code (letters, digits, '-', '_', '.'; no spaces): {text!r}")
-    return text
-
-
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-
-
-def _email(value: Any) -> str:
-    text = _text(value)
-    if not _EMAIL_RE.fullmatch(text):
-        raise ValueError(f"not a valid e-mail address: {text!r}")
-    return text
+_ident = _matching(r"[a-z][a-z0-9_]*", "identifier (lower case letters, digits, _)")
+_code = _matching(r"[\w.-]+", "code (letters, digits, '-', '_', '.'; no spaces)")
+_email = _matching(r"[^@\s]+@[^@\s]+\.[^@\s.]+", "e-mail address")
 
 
 @lru_cache(maxsize=1)
