@@ -22,6 +22,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from bidgen.ooxml import normalize
+
 ACCENT = "1F3864"  # dark blue: headings, header row
 HEADER_FILL = "D9E2F3"  # light blue shading of table header rows
 TOTAL_FILL = "F2F2F2"
@@ -468,6 +470,14 @@ class TemplateBuilder:
 
     # -- save -------------------------------------------------------------------------
     def save(self, path: Path, title: str) -> None:
+        # Word insists on the schema order of property children; python-docx appends ours at the end
+        parts = [self.doc.element, self.doc.settings.element, self.doc.styles.element]
+        for sec in self.doc.sections:
+            for hf in (sec.header, sec.footer, sec.first_page_header, sec.first_page_footer):
+                if not hf.is_linked_to_previous:
+                    parts.append(hf.part.element)
+        for root in parts:
+            normalize(root)
         cp = self.doc.core_properties
         fixed = dt.datetime(2026, 1, 1, 0, 0, 0)
         cp.created = fixed
