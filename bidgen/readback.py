@@ -328,7 +328,25 @@ def _resolve(base: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(base, target))
 
 
+def _is_word_part(zf: zipfile.ZipFile, names: set[str], part: str) -> bool:
+    """Whether ``part`` is a WordprocessingML main part (not a workbook or a presentation)."""
+    if "[Content_Types].xml" in names:
+        try:
+            types = etree.fromstring(zf.read("[Content_Types].xml"), _PARSER)
+        except etree.XMLSyntaxError:
+            types = None
+        for override in types.iter() if types is not None else ():
+            if override.get("PartName") == "/" + part:
+                return "wordprocessingml" in override.get("ContentType", "")
+    return part.startswith("word/")
+
+
 def _main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    main = _find_main_part(zf, names)
+    return main if main is not None and _is_word_part(zf, names, main) else None
+
+
+def _find_main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     if "_rels/.rels" in names:
         try:
             root = etree.fromstring(zf.read("_rels/.rels"), _PARSER)

@@ -144,7 +144,7 @@ CASES: dict[str, list[tuple[str, dict[str, Any], tuple[str, ...]]]] = {
     "MEMO-NEXT-CONTACT": [("zh_CN", {"meeting": _set("next_contact", "2026-11-19")}, ("not after the meeting",))],
     "MEMO-OBJECTIONS": [("zh_CN", {"meeting": _both(_set("objections.0.resolution", _DELETE),
                                                      _set("open_items", []))}, ("unresolved",))],
-    "SLA-TIER": [("zh_CN", {"deal": _set("terms.sla.response_hours", 1)}, ("1 hours", "2 hours", "strategic")),
+    "SLA-TIER": [("zh_CN", {"deal": _set("terms.sla.response_hours", 1)}, ("within 1 hour,", "2 hours", "strategic")),
                  ("en_US", {"deal": _set("terms.sla.onsite_hours", 24)}, ("on-site", "48 hours", "key"))],
     "PENALTY-PER-DAY": [("zh_CN", {"deal": _set("terms.late_delivery_penalty.percent_per_day", "0.5")}, ("0.5%",))],
     "PENALTY-CAP": [("zh_CN", {"deal": _set("terms.late_delivery_penalty.cap_percent", _DELETE)}, ("no cap",)),

@@ -193,3 +193,18 @@ def test_terms_survive_libreoffice_round_trip(rendered: bytes, tmp_path: Path) -
     }
     assert after.paragraphs == before.paragraphs and after.tables == before.tables
     assert [h.where for h in after.terms["line.2"]] == ["table 1, row 3, cell 2"]
+
+
+def test_an_excel_workbook_renamed_docx_is_not_read(tmp_path):
+    import openpyxl
+    import pytest as _pytest
+
+    from bidgen.errors import InputError
+    from bidgen.readback import read_docx
+
+    path = tmp_path / "prices.docx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "676,200.00"
+    book.save(path)
+    with _pytest.raises(InputError, match="not a Word document"):
+        read_docx(path)

@@ -19,7 +19,7 @@ from ..money import Pricing, compute_pricing
 from .findings import Place, Value
 from .policy import Policy
 
-__all__ = ["Source", "Inputs", "money", "pct", "offer_price", "value"]
+__all__ = ["Source", "Inputs", "money", "pct", "qty", "offer_price", "value"]
 
 PathPart = str | int
 
@@ -79,6 +79,12 @@ class Inputs:
 def money(amount: Decimal, currency: str) -> str:
     """``676,200.00 CNY``: figures grouped the same way in every message."""
     return f"{format_amount(amount, currency, 'en_US')} {currency}"
+
+
+def qty(count: int | Decimal, unit: str) -> str:
+    """``1 hour``, ``24 hours``, ``1 month``: a count with its unit (``unit`` given in the plural)."""
+    singular = unit[:-1] if unit.endswith("s") else unit
+    return f"{count} {singular if count == 1 else unit}"
 
 
 def pct(value: Decimal) -> str:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from ..errors import InputError
 from ..locales import normalize_locale
 from ..money import split_by_percent
 from ..readback import TermHit, read_docx
@@ -86,12 +88,34 @@ def _link(path: Path, groups: Sequence[Inputs], out: Collector) -> tuple[str, st
 
 def load_document(path: Path, groups: Sequence[Inputs], out: Collector) -> tuple[Doc, Inputs | None]:
     """Read a rendered document and find its deal (raises InputError for an unreadable file)."""
+    _require_word(path)
     text = read_docx(path)
     kind, client, date, inp = _link(path, groups, out)
     fallback = normalize_locale(inp.deal.locale) if inp is not None and inp.deal is not None else "en_US"
     locale = detect_locale(text.all_text(), fallback)
     amounts = [h.value for key, hits in text.terms.items() if kind_of(key) == "money" for h in hits]
     return Doc(path, kind, client, date, text, locale, detect_decimal(amounts, locale)), inp
+
+
+_WORD_TYPES = (b"wordprocessingml", b"application/vnd.ms-word")
+
+
+def _require_word(path: Path) -> None:
+    """Refuse a zip that is not a Word document (a workbook or a presentation renamed .docx).
+
+    A Word file declares its main part as WordprocessingML in ``[Content_Types].xml``; one without
+    that file is left to the reader (which looks for ``word/document.xml``).
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in zf.namelist() else None
+    except (OSError, zipfile.BadZipFile):
+        return  # the reader reports it with its own message
+    if types is None or any(t in types for t in _WORD_TYPES):
+        return
+    kind = ("an Excel workbook" if b"spreadsheetml" in types else
+            "a PowerPoint presentation" if b"presentationml" in types else "another kind of Office file")
+    raise InputError(f"not a Word document: the file is {kind} renamed .docx", file=str(path))
 
 
 def check_documents(paths: Sequence[Path], groups: Sequence[Inputs], out: Collector) -> None:
@@ -228,7 +252,21 @@ def _others(key: str, docs: list[Doc], skip: Doc, readings: dict) -> list[tuple[
     return found
 
 
+#: How messages name a term: the words a salesperson uses, not the key.
+_TERM_WORDS = {
+    "total": "total price", "total_words": "total price in words", "valid_until": "validity date",
+    "delivery_days": "delivery period", "warranty_months": "warranty period", "bid_validity_days": "bid validity",
+    "tender_ref": "tender number", "bid_bond": "bid bond", "bid_bond_words": "bid bond in words",
+    "agreed.price": "agreed price", "agreed.price_words": "agreed price in words",
+}
+
+
 def _what(key: str) -> str:
+    """``valid_until`` → ``validity date``, ``milestone.2.amount`` → ``milestone 2 amount``."""
+    if key in _TERM_WORDS:
+        return _TERM_WORDS[key]
+    if key.startswith("agreed.") and key[len("agreed."):] in _TERM_WORDS:
+        return "agreed " + _TERM_WORDS[key[len("agreed."):]]
     return key.replace("agreed.", "agreed ").replace("_", " ").replace(".", " ")
 
 

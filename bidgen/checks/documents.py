@@ -16,14 +16,15 @@ from pathlib import Path
 
 from ..models import Deal
 from ..readback import DocText, TermHit
-from . import arithmetic, words
+from . import arithmetic
 from .arithmetic import Fig, Figures
 from .context import pct, value
 from .doctables import pricing_figures
+from .docwords import check_document_words
 from .findings import Place
 from .registry import ERROR, WARNING, Collector, rule
 from .stamp import DRAFT_STAMPS
-from .termvalues import TermValue, figure_key, kind_of, parse_term
+from .termvalues import TermValue, kind_of, parse_term
 
 PLACEHOLDER = rule(
     "DOC-PLACEHOLDER", "documents", ERROR,
@@ -88,7 +89,7 @@ def check_document(doc: Doc, deal: Deal | None, out: Collector) -> None:
     _marks(doc, out)
     _terms(doc, out)
     cur = deal.currency if deal is not None else _guess_currency(doc)
-    _words(doc, cur, out)
+    check_document_words(doc, cur, out)
     _figures(doc, cur, out)
     blanks: list[Place] = []
     include = deal.prices_include_tax if deal is not None else None
@@ -225,19 +226,6 @@ def first_value(doc: Doc, key: str) -> tuple[TermHit, TermValue] | None:
         if got is not None:
             return hit, got
     return None
-
-
-def _words(doc: Doc, currency: str, out: Collector) -> None:
-    for key, hits in doc.text.terms.items():
-        fkey = figure_key(key)
-        if fkey is None:
-            continue
-        fig = first_value(doc, fkey)
-        figures = fig[1] if fig and isinstance(fig[1], Decimal) else None
-        for hit in hits:
-            if hit.value.strip():
-                words.check_words(hit.value, figures, currency, doc.locale, f"{fkey.replace('_', ' ')} in words in "
-                                  f"{doc.label}", doc.term_place(hit), out, doc.term_place(fig[0]) if fig else None)
 
 
 def _figures(doc: Doc, currency: str, out: Collector) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..models import Milestone
-from .context import Inputs, pct, value
+from .context import Inputs, pct, qty, value
 from .registry import ERROR, INFO, Collector, rule
 
 PRICE = rule("MEMO-PRICE-DRIFT", "memo", ERROR, "The agreed price (or price range) matches the deal's price.")
@@ -64,16 +64,16 @@ def _terms(inp: Inputs, out: Collector) -> None:
     agreed, deal = inp.meeting.agreed, inp.deal  # type: ignore[union-attr]
     if not out.on(TERMS) or agreed is None or deal is None:
         return
-    for key, unit in (("delivery_days", "days"), ("warranty_months", "months")):
+    for key, unit, what in (("delivery_days", "days", "the delivery period"), ("warranty_months", "months", "the warranty")):
         said, ours = getattr(agreed, key), getattr(deal.terms, key)
         if said is None or said == ours:
             continue
         where = inp.meeting_src.at("agreed", key)
         dwhere = inp.deal_src.at("terms", key)
-        ours_text = f"{ours} {unit}" if ours is not None else "(none)"
+        ours_text = qty(ours, unit) if ours is not None else "(none)"
         out.add(TERMS, (
-            f"The memo restates {key.replace('_', ' ')} as {said} {unit}, but the deal states {ours_text}."
-        ), where, [value("memo", f"{said} {unit}", where), value("deal", ours_text, dwhere)])
+            f"The memo restates {what} as {qty(said, unit)}, but the deal states {ours_text}."
+        ), where, [value("memo", qty(said, unit), where), value("deal", ours_text, dwhere)])
     if agreed.payment:
         _payment(inp, agreed.payment, deal.terms.payment, out)
 

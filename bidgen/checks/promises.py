@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .context import Inputs, pct, value
+from .context import Inputs, pct, qty, value
 from .registry import INFO, WARNING, ERROR, Collector, rule
 
 SLA = rule(
@@ -42,9 +42,9 @@ def _sla(inp: Inputs, out: Collector) -> None:
             continue
         where = inp.deal_src.at("terms", "sla", key)
         out.add(SLA, (
-            f"The deal promises {what} within {promised} hours, but the support team covers {what} within "
-            f"{best} hours for {tier.value} clients: do not promise what cannot be delivered."
-        ), where, [value("deal", f"{promised} hours", where), value("policy", f"{best} hours ({tier.value})")])
+            f"The deal promises {what} within {qty(promised, 'hours')}, but the support team covers {what} within "
+            f"{qty(best, 'hours')} for {tier.value} clients: do not promise what cannot be delivered."
+        ), where, [value("deal", qty(promised, "hours"), where), value("policy", f"{qty(best, 'hours')} ({tier.value})")])
 
 
 def _penalty(inp: Inputs, out: Collector) -> None:

@@ -7,11 +7,14 @@ the central bank's bill-writing rules a text breaks; each issue is named in the 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from typing import Sequence
 
 from ..errors import WordsError
 from ..locales import content_locale
 from ..words import amount_in_words, parse_amount_words
+from ..words.common import WordsIssue
 from .context import Inputs, money, value
 from .findings import Place
 from .registry import ERROR, WARNING, Collector, rule
@@ -51,6 +54,42 @@ def check(inp: Inputs, out: Collector) -> None:
     )
 
 
+#: What a words/figures mismatch costs, in a bid and elsewhere.
+BID_CONSEQUENCE = "evaluators take the words and correct the bid"
+DOC_CONSEQUENCE = "the client reads two different amounts; the words usually prevail"
+
+_FORBIDDEN = re.compile(r"'(.)' is not allowed")
+
+
+def describe_issues(issues: Sequence[WordsIssue]) -> str:
+    """The problems of an amount in words in plain words, one phrase per kind of problem.
+
+    Forbidden characters are listed together (``'六', '十'``) rather than one phrase each; each
+    phrase ends with its issue code (``[missing_zheng]``) for tools and tests.
+    """
+    phrases: list[str] = []
+    by_code: dict[str, list[str]] = {}
+    for issue in issues:
+        by_code.setdefault(issue.code, [])
+        if issue.message not in by_code[issue.code]:
+            by_code[issue.code].append(issue.message)
+    for code, messages in by_code.items():
+        if code == "forbidden_char":
+            chars = [m.group(1) for m in map(_FORBIDDEN.search, messages) if m]
+            others = [msg for msg in messages if not _FORBIDDEN.search(msg)]
+            parts = []
+            if chars:
+                listed = ", ".join(f"'{c}'" for c in chars)
+                parts.append(f"it uses {listed}, not allowed in capital amounts (write 壹贰叁…拾佰仟, 零 for zero)")
+            parts.extend(others)
+            phrases.append("; ".join(parts) + f" [{code}]")
+        else:
+            plain = ISSUE_WORDS.get(code, code)
+            extra = [m for m in messages if m and m.lower() not in plain.lower() and plain.lower() not in m.lower()]
+            phrases.append(plain + (f" ({'; '.join(extra)})" if extra and code == "malformed" else "") + f" [{code}]")
+    return "; ".join(phrases)
+
+
 def _script_of(locale: str) -> str:
     loc = content_locale(locale)
     return loc if loc in ("zh_CN", "zh_TW") else "en"
@@ -58,7 +97,7 @@ def _script_of(locale: str) -> str:
 
 def check_words(
     text: str, figures: Decimal | None, currency: str, locale: str, label: str, where: Place, out: Collector,
-    figures_where: Place | None = None,
+    figures_where: Place | None = None, consequence: str = BID_CONSEQUENCE,
 ) -> Decimal | None:
     """Check one amount in words against its figures; return the value read (None if unreadable)."""
     try:
@@ -69,8 +108,7 @@ def check_words(
         return None
     problems = [i for i in parsed.issues if i.code != "mixed_script"]
     if problems:
-        named = "; ".join(f"{ISSUE_WORDS.get(i.code, i.code)} [{i.code}: {i.message}]" for i in problems)
-        out.add(FORM, f"The {label} '{text}' is not written by the rules: {named}.", where,
+        out.add(FORM, f"The {label} '{text}' is not written by the rules: {describe_issues(problems)}.", where,
                 [value(label, text, where)])
     _script(parsed.script, [i.code for i in parsed.issues], text, locale, label, where, out)
     if parsed.currency is not None and parsed.currency != currency.upper():
@@ -79,7 +117,7 @@ def check_words(
     if figures is not None and parsed.amount != figures:
         out.add(MATCH, (
             f"The {label} '{text}' says {money(parsed.amount, currency)}, but the amount in figures is "
-            f"{money(figures, currency)}: evaluators take the words and correct the bid."
+            f"{money(figures, currency)}: {consequence}."
         ), where, [value("words", money(parsed.amount, currency), where),
                    value("figures", money(figures, currency), figures_where)])
     return parsed.amount
