@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -290,3 +290,40 @@ def test_hostile_tender_text_renders_literally_and_output_is_deterministic(zh_in
     row = next(t for t in doc.tables if len(t[0]) == 6)[1]
     assert row[2:4] == [hostile, "</w:t>{_{"]
     assert "A <b>&</b> {{ 7*7 }}" in doc.paragraphs
+
+
+# -- edge cases found in QA ---------------------------------------------------------------------------
+def test_unit_price_beyond_the_minor_unit_keeps_the_schedule_consistent(en_inputs, tmp_path):
+    # 3 × 33.335 = 100.005 → 100.01: printing the unit price as 33.34 would let an evaluator "correct"
+    # the line to 100.02 (unit prices prevail); the schedule shows 33.335 so every row multiplies out
+    deal, tender = en_inputs
+    items = (deal.items[0].model_copy(update={"quantity": Decimal(3), "unit_price": Decimal("33.335"),
+                                              "discount_percent": Decimal(0)}),)
+    odd = deal.model_copy(update={"items": items, "negotiation": None})
+    doc = read_docx(make_bid(odd, tender, tmp_path)[0].path)
+    row = next(t for t in doc.tables if len(t[0]) == 8)[1]
+    assert row[5] == "33.335" and row[-1] == "100.01"
+    assert (_money(row[3]) * _money(row[5])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == _money(row[-1])
+
+
+def test_zero_tax_bid_letter_says_so_in_chinese(zh_inputs, tmp_path):
+    deal, tender = zh_inputs
+    free = deal.model_copy(update={"tax_rate_percent": Decimal(0), "prices_include_tax": False})
+    doc = read_docx(make_bid(free, tender, tmp_path)[0].path)
+    summary = next(t for t in doc.tables if any(r[0] == "税费说明" for r in t))
+    assert dict((r[0], r[1]) for r in summary)["税费说明"] == "税率 0%"
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "zh_TW", "en_US"])
+def test_itemized_template_fits_large_figures_and_rows_never_split(locale):
+    import docx as _docx
+    from docx.oxml.ns import qn
+
+    from bidgen.paths import templates_dir
+
+    doc = _docx.Document(str(templates_dir() / f"bid.{locale}.docx"))
+    table = next(t for t in doc.tables if len(t.columns) == 8)
+    widths = [int(g.get(qn("w:w"))) / 567 for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert abs(sum(widths) - 16.6) < 0.05
+    assert widths[5] >= 3.0 and widths[7] >= 3.0  # unit price and amount: 1,234,567,890.12 on one line
+    assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in table._tbl.tr_lst)

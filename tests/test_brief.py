@@ -169,3 +169,9 @@ def test_pdf_conversion(zh, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert text.count(MARKS["zh_CN"]) >= 2 * text.count("\f")  # header and footer of every page
+
+
+def test_zero_tax_offer_reads_no_tax_not_tax_included():
+    deal = _deal("en_US").model_copy(update={"tax_rate_percent": Decimal(0)})
+    brief = _context(deal)
+    assert brief["basis"] == "no tax applicable"

@@ -237,3 +237,10 @@ def test_pdf_conversion(zh, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "676,200.00" in text and "华东精密制造股份有限公司" in text
+
+
+def test_both_signature_lines_are_on_the_same_row(zh, en):
+    for memo, label in ((zh[0], "授权代表（签字）："), (en[0], "Authorized signature:")):
+        sign = read_docx(memo.path).tables[-1]
+        rows = [r for r in sign if label in r]
+        assert rows == [[label, label]]

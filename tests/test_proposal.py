@@ -200,3 +200,108 @@ def test_user_template_with_unknown_variable_names_it(tmp_path):
         make_proposal(deal, tmp_path / "out", template=tpl)
     assert "bad.docx" in str(info.value) and "nmae" in str(info.value)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+# -- edge cases found in QA (each a regression test) ----------------------------------------------------
+
+_EDGE_DEAL = """
+id: D-EDGE-1
+locale: {locale}
+currency: {currency}
+issue_date: 2026-11-18
+valid_until: {valid_until}
+seller: {{name: Acme Ltd{contact}}}
+client: {{code: E1, name: Edge Corp}}
+items:
+  - {{description: Sensor, quantity: 3, unit_price: "{price}"}}
+tax_rate_percent: {tax}
+prices_include_tax: {incl}
+terms:
+  payment:
+    - {{milestone: On acceptance, percent: 100, due_days: 30}}
+"""
+
+
+def _edge(tmp_path: Path, *, locale: str = "en_US", currency: str = "USD", price: str = "100",
+          tax: int = 0, incl: str = "false", valid_until: str = "2027-01-17", contact: str = "") -> Path:
+    deal_file = tmp_path / "edge.yaml"
+    deal_file.write_text(_EDGE_DEAL.format(locale=locale, currency=currency, price=price, tax=tax, incl=incl,
+                                           valid_until=valid_until, contact=contact), encoding="utf-8")
+    return make_proposal(load_deal(deal_file), tmp_path / "out").path
+
+
+def _pricing_row(path: Path) -> list[str]:
+    doc = read_docx(path)
+    table = next(t for t in doc.tables if len(t[0]) == 7 and t[1][0] == "1")
+    return table[1]
+
+
+def test_unit_price_with_more_decimals_than_the_currency_is_shown_in_full(tmp_path):
+    # 3 × 33.335 = 100.005 → 100.01; a unit price printed as 33.34 would make 3 × 33.34 = 100.02
+    row = _pricing_row(_edge(tmp_path, locale="zh_TW", currency="TWD", price="33.335", tax=5, incl="true"))
+    assert row[4] == "33.335" and row[6] == "100.01"
+
+
+def test_unit_price_at_the_currency_precision_is_padded_as_money(tmp_path):
+    row = _pricing_row(_edge(tmp_path, currency="JPY", price="1234567"))
+    assert row[4] == "1,234,567" and row[6] == "3,703,701"
+
+
+def test_fallback_locale_formats_dates_in_the_documents_language(tmp_path):
+    # fr_FR falls back to English texts: the dates and numbers must be English too, not "17 janvier 2027"
+    path = _edge(tmp_path, locale="fr_FR", currency="EUR", price="1234.5", tax=20)
+    text = document_text(path)
+    assert "January 17, 2027" in text
+    assert "janvier" not in text and "1 234" not in text.replace("\u202f", " ")
+
+
+def test_zero_tax_reads_no_tax_not_tax_excluded(tmp_path):
+    doc = read_docx(_edge(tmp_path))
+    text = "\n".join(doc.paragraphs)
+    assert "The total investment is USD 300.00 (no tax applicable)." in doc.paragraphs
+    assert "Prices in US dollars (USD); no tax applies." in doc.paragraphs
+    assert "tax excluded" not in text and "excluding tax" not in text
+
+
+def test_without_seller_contact_no_dangling_contact_line(tmp_path):
+    doc = read_docx(_edge(tmp_path))
+    assert not any(p.startswith("For any question") for p in doc.paragraphs)
+
+
+def test_contact_line_skips_missing_parts(tmp_path):
+    path = _edge(tmp_path, contact=", contact: {name: Ann Lee, title: KAM, email: ann@acme.example}")
+    assert "For any question, please contact Ann Lee, KAM, ann@acme.example" in read_docx(path).paragraphs
+
+
+def test_single_instalment_next_step_does_not_mention_an_advance(tmp_path):
+    doc = read_docx(_edge(tmp_path))
+    steps = next(t for t in doc.tables if t[0][:2] == ["No.", "Action"])
+    assert steps[2][1] == "Sign the contract"
+
+
+def test_short_validity_does_not_repeat_the_date_as_a_decision_date(tmp_path):
+    doc = read_docx(_edge(tmp_path, valid_until="2026-11-25"))
+    assert "This offer is valid until November 25, 2026." in doc.paragraphs
+    assert not any("a decision by" in p for p in doc.paragraphs)
+
+
+def _template_table(name: str, header: tuple[str, ...]):
+    import docx as _docx
+    from docx.oxml.ns import qn
+
+    from bidgen.paths import templates_dir
+
+    doc = _docx.Document(str(templates_dir() / name))
+    table = next(t for t in doc.tables if tuple(c.text for c in t.rows[0].cells[: len(header)]) == header)
+    widths = [int(g.get(qn("w:w"))) / 567 for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    unsplit = all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in table._tbl.tr_lst)
+    return widths, unsplit
+
+
+@pytest.mark.parametrize("locale,header", [("en_US", ("No.", "Item")), ("zh_CN", ("序号", "产品/服务")),
+                                           ("zh_TW", ("序號", "產品／服務"))])
+def test_pricing_table_spans_the_text_width_and_rows_never_split(locale, header):
+    widths, unsplit = _template_table(f"proposal.{locale}.docx", header)
+    assert abs(sum(widths) - 16.6) < 0.05  # like every other table: no narrower, indented block
+    assert widths[0] >= 1.0 and widths[5] >= (1.4 if locale.startswith("zh") else 2.1)  # "No." / "Discount"
+    assert unsplit  # a long item list breaks between rows, never leaving a page with one row's tail

@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docxbuild import Col, TemplateBuilder, _field
+from tmpl_proposal import discount_width, rows_unsplit
 
 KIND = "bid"
 
@@ -186,11 +187,13 @@ def part_summary(b: BidBuilder) -> None:
 def part_itemized(b: BidBuilder) -> None:
     L = b.L
     c = L["item_cols"]
-    b.loop_table(
-        [Col(c[0], "{{ it.no }}", 1.0, center=True), Col(c[1], "{{ it.description }}", 3.5),
-         Col(c[2], "{{ it.sku }}", 2.0), Col(c[3], "{{ it.quantity }}", 1.1, right=True),
-         Col(c[4], "{{ it.unit }}", 1.5, center=True), Col(c[5], "{{ it.unit_price }}", 2.3, right=True),
-         Col(c[6], "{{ it.discount }}", 2.1, right=True), Col(c[7], "{{ it.total }}", 3.1, right=True)],
+    disc = discount_width(b.locale)
+    sku = 1.9 if b.zh else 1.7  # room for 型号/编码 on one line
+    b.loop_table(  # 16.6 cm; figures up to 1,234,567,890.12 stay on one line
+        [Col(c[0], "{{ it.no }}", 1.0, center=True), Col(c[1], "{{ it.description }}", 6.9 - disc - sku),
+         Col(c[2], "{{ it.sku }}", sku), Col(c[3], "{{ it.quantity }}", 1.4, right=True),
+         Col(c[4], "{{ it.unit }}", 1.1, center=True), Col(c[5], "{{ it.unit_price }}", 3.1, right=True),
+         Col(c[6], "{{ it.discount }}", disc, right=True), Col(c[7], "{{ it.total }}", 3.1, right=True)],
         "it in pricing.lines",
         totals=[
             (L["subtotal"], "{{ pricing.subtotal }}", "not pricing.includes_tax"),
@@ -198,9 +201,13 @@ def part_itemized(b: BidBuilder) -> None:
             (L["total"] + " ({{ pricing.currency }})", "{{ pricing.total | term('total') }}", ""),
             (L["of_which"] + " ({{ pricing.tax_rate }})", "{{ pricing.tax }}", "pricing.includes_tax"),
         ],
+        keep="with_next",
     )
-    b.para((L["words"], "b"), (TOTAL_WORDS, "b"))
-    b.note("{{ pricing.note }}")
+    rows_unsplit(b)
+    # the total in words, the note and the signature follow the table's last rows: never a page of
+    # signature lines alone after a long schedule
+    b.para((L["words"], "b"), (TOTAL_WORDS, "b")).paragraph_format.keep_with_next = True
+    b.para("{{ pricing.note }}", style="Small Print").paragraph_format.keep_with_next = True
     b.sign()
 
 

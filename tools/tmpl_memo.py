@@ -176,7 +176,8 @@ def build(locale: str) -> TemplateBuilder:
     b.para("{{ meeting.confirm }}", align="justify")
     b.spacer(8)
     b.signature_block(
-        ["{{ sign.client }}", "{{ sign.rep }}", "", "{{ sign.date }}"],
+        # both signature lines on the same row (the supplier's has its representative above it)
+        ["{{ sign.client }}", "", "{{ sign.rep }}", "{{ sign.date }}"],
         ["{{ sign.seller }}", "{{ sign.ours }}", "{{ sign.rep }}", "{{ sign.date }}"],
     )
     return b

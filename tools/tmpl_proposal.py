@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docxbuild import Col, TemplateBuilder
 
 KIND = "proposal"
@@ -59,6 +61,20 @@ LABELS = {
         confidential="Confidential · prepared for", confidential2="", tbl_no="Document No.",
     ),
 }
+
+
+def rows_unsplit(b: TemplateBuilder) -> None:
+    """No row of the last table breaks across pages: a long item list then breaks between rows
+    (LibreOffice otherwise leaves a page holding only the tail of one row)."""
+    for tr in b.doc.tables[-1]._tbl.tr_lst:
+        trpr = tr.get_or_add_trPr()
+        if trpr.find(qn("w:cantSplit")) is None:
+            trpr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def discount_width(locale: str) -> float:
+    """The discount column: room for "Discount" in English, two characters in Chinese."""
+    return 1.4 if locale.startswith("zh") else 2.1
 
 
 def build(locale: str) -> TemplateBuilder:
@@ -137,12 +153,13 @@ def build(locale: str) -> TemplateBuilder:
     # 6 pricing
     b.heading(L["pricing"])
     ic = L["item_cols"]
-    b.loop_table(
-        [Col(ic[0], "{{ it.no }}", 0.9, center=True),
-         Col(ic[1], "{{ it.description }}{%r if it.sku %} ({{ it.sku }}){%r endif %}", 4.9),
-         Col(ic[2], "{{ it.quantity }}", 1.3, right=True), Col(ic[3], "{{ it.unit }}", 1.6, center=True),
-         Col(ic[4], "{{ it.unit_price }}", 2.4, right=True), Col(ic[5], "{{ it.discount }}", 1.9, right=True),
-         Col(ic[6], "{{ it.total }}", 2.9, right=True)],
+    disc = discount_width(locale)
+    b.loop_table(  # 16.6 cm: the full text width, like every other table
+        [Col(ic[0], "{{ it.no }}", 1.0, center=True),
+         Col(ic[1], "{{ it.description }}{%r if it.sku %} ({{ it.sku }}){%r endif %}", 5.2 + 2.1 - disc),
+         Col(ic[2], "{{ it.quantity }}", 1.4, right=True), Col(ic[3], "{{ it.unit }}", 1.3, center=True),
+         Col(ic[4], "{{ it.unit_price }}", 2.6, right=True), Col(ic[5], "{{ it.discount }}", disc, right=True),
+         Col(ic[6], "{{ it.total }}", 3.0, right=True)],
         "it in pricing.lines",
         totals=[
             (L["subtotal"], "{{ pricing.subtotal }}", "not pricing.includes_tax"),
@@ -151,6 +168,7 @@ def build(locale: str) -> TemplateBuilder:
             (L["of_which"] + " ({{ pricing.tax_rate }})", "{{ pricing.tax }}", "pricing.includes_tax"),
         ],
     )
+    rows_unsplit(b)
     b.para((L["words"], "b"), ("{{ pricing.total_words | term('total_words') }}", "b"))
     b.para("{{ pricing.note }}", style="Small Print")
 
@@ -197,7 +215,9 @@ def build(locale: str) -> TemplateBuilder:
         keep="with_next",  # the closing line never stands alone on a last page
     )
     b.tag("{%p endif %}")
+    b.tag("{%p if seller.contact_line %}")
     b.spacer(10, keep_with_next=True)
     b.para(L["closing"], "{{ seller.contact_line }}", style="Small Print")
+    b.tag("{%p endif %}")
     return b
 

@@ -122,7 +122,9 @@ class _Brief:
 
     def basis(self) -> str:
         p = self.f.pricing
-        return self.t("basis.incl" if p.prices_include_tax or p.tax_rate_percent == 0 else "basis.excl")
+        if p.tax_rate_percent == 0:
+            return self.t("basis.none")
+        return self.t("basis.incl" if p.prices_include_tax else "basis.excl")
 
     # -- terms --------------------------------------------------------------------------
     def term_rows(self) -> list[dict[str, str]]:

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 from ..errors import RenderError
 from ..locales import (
     content_locale,
+    currency_digits,
     format_amount,
     format_date,
     format_number,
@@ -56,6 +57,16 @@ class DealFacts:
         """An amount in the deal's currency, formatted for the client (no sign): ``676,200.00``."""
         return format_amount(amount, self.currency, self.fmt_locale)
 
+    def unit_price(self, amount: Decimal) -> str:
+        """A unit price as written in the deal: at the currency's precision, or with every decimal it
+        has beyond it (``33.335``), so that quantity × unit price visibly gives the line total."""
+        digits = currency_digits(self.currency)
+        exponent = amount.normalize().as_tuple().exponent
+        extra = -exponent if isinstance(exponent, int) and -exponent > digits else None
+        if extra is None:
+            return self.money(amount)
+        return format_number(amount, self.fmt_locale, extra)
+
     def money_with_code(self, amount: Decimal) -> str:
         """``676,200.00 CNY`` / ``USD 156,849.00``: unambiguous in running text."""
         figures = self.money(amount)
@@ -77,6 +88,14 @@ class DealFacts:
         return text(self.locale, key, **fields)
 
 
+def formatting_locale(requested: str, c_loc: str) -> str:
+    """The locale that formats numbers and dates: the requested one where the documents are written
+    in its language (``en_GB`` dates in English text), else the content locale it falls back to, so
+    that an English document for ``fr_FR`` or ``ja_JP`` never mixes in ``25 novembre 2026``."""
+    fmt = normalize_locale(requested)
+    return fmt if fmt.split("_")[0].lower() == c_loc.split("_")[0] else c_loc
+
+
 def deal_facts(deal: Deal, locale: str | None = None, library_dirs: Sequence[Path] = ()) -> DealFacts:
     """Compute a deal's pricing and total in words once, for the documents' locale.
 
@@ -94,7 +113,7 @@ def deal_facts(deal: Deal, locale: str | None = None, library_dirs: Sequence[Pat
     return DealFacts(
         deal=deal,
         locale=c_loc,
-        fmt_locale=normalize_locale(loc),
+        fmt_locale=formatting_locale(loc, c_loc),
         pricing=pricing,
         total_words=amount_in_words(pricing.total, deal.currency, c_loc),
         library_dirs=tuple(library_dirs),
@@ -132,7 +151,10 @@ def contact_line(facts: DealFacts) -> str:
     c = facts.deal.seller.contact
     if c is None:
         return ""
-    return facts.t("contact", name=c.name, title=c.title or "", phone=c.phone or "", email=c.email or "")
+    reach = " ".join(x for x in (c.phone, c.email) if x)
+    if facts.locale.startswith("zh"):
+        return c.name + (f"（{c.title}）" if c.title else "") + (reach if c.title else f" {reach}" if reach else "")
+    return ", ".join(x for x in (c.name, c.title, reach) if x)
 
 
 def project_name(facts: DealFacts) -> str:
@@ -206,14 +228,14 @@ def pricing_context(facts: DealFacts) -> dict[str, Any]:
                 "description": item.description,
                 "quantity": facts.number(item.quantity),
                 "unit": item.unit or "",
-                "unit_price": facts.money(item.unit_price),
+                "unit_price": facts.unit_price(item.unit_price),
                 "discount": facts.percent(disc) if disc else facts.t("discount.none"),
                 "gross": facts.money(line.gross),
                 "total": facts.money(line.total),
             }
         )
     rate = facts.percent(p.tax_rate_percent)
-    note_key = "note.included" if p.prices_include_tax else "note.excluded"
+    note_key = "note.none" if p.tax_rate_percent == 0 else "note.included" if p.prices_include_tax else "note.excluded"
     return {
         "currency": facts.currency,
         "currency_name": currency_name(facts.locale, facts.currency),

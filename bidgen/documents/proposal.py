@@ -37,7 +37,10 @@ def summary_sentences(facts: DealFacts, ctx: dict[str, Any]) -> list[str]:
     if len(d.terms.payment) > 1:
         out.append(facts.t("summary.payment", shares=ctx["payment"]["shares"]))
     decide_by = min(d.valid_until, d.issue_date + dt.timedelta(days=14))
-    out.append(facts.t("summary.validity", valid_until=terms["valid_until"], decide_by=facts.date(decide_by)))
+    if decide_by < d.valid_until:
+        out.append(facts.t("summary.validity", valid_until=terms["valid_until"], decide_by=facts.date(decide_by)))
+    else:  # a short offer: "decide by" would only repeat the validity date
+        out.append(facts.t("summary.validity_only", valid_until=terms["valid_until"]))
     return out
 
 
@@ -70,9 +73,11 @@ def next_steps(facts: DealFacts) -> list[dict[str, Any]]:
     purchaser = next((c for c in (d.client.contacts or []) if c.role == "purchaser"), None)
     who = purchaser.name if purchaser else d.client.name
     review_by = min(d.valid_until, d.issue_date + dt.timedelta(days=7))
-    steps = [
+    steps: list[dict[str, Any]] = [
         {"action": facts.t("step.review", who=who), "owner": seller_owner, "due": facts.date(review_by)},
-        {"action": facts.t("step.sign"), "owner": d.client.name, "due": facts.date(d.valid_until)},
+        # "and pay the advance" only where the schedule has more than one instalment
+        {"action": facts.t("step.sign" if len(d.terms.payment) > 1 else "step.sign_only"), "owner": d.client.name,
+         "due": facts.date(d.valid_until)},
     ]
     if d.terms.delivery_days is not None:
         steps.append(
