@@ -105,9 +105,9 @@ def test_payment_clause_lists_the_deal_milestones(lib: Library) -> None:
     ]
     r = lib.get("payment.milestones").render("zh_CN", {"total": Decimal("676200"), "milestones": milestones})
     text = "\n".join(r.paragraphs)
-    assert "¥676,200.00" in r.paragraphs[0]
-    assert "（1）合同签订后预付款：合同总价的 30%，计 ¥202,860.00，于该节点条件达成之日起 7 日内支付。" in text
-    assert "¥67,620.00（质量保证金，不计利息）" in text
+    assert "本合同总价为人民币 676,200.00 元" in r.paragraphs[0]
+    assert "（1）合同签订后预付款：合同总价的 30%，计人民币 202,860.00 元，于该节点条件达成之日起 7 日内支付。" in text
+    assert "人民币 67,620.00 元（质量保证金，不计利息）" in text
     assert r.title == "付款方式"
 
 
@@ -151,17 +151,18 @@ def test_objection_parts_are_lara_with_kind(lib: Library) -> None:
 
 
 def test_money_filters_follow_the_currency(lib: Library) -> None:
-    usd = lib.get("warranty.retention").render("en_US", {"total": Decimal("156849"), "retention_percent": 10},
-                                                  currency="USD")
-    assert "$15,684.90" in " ".join(usd.paragraphs)
+    usd = lib.get("warranty.retention").render(
+        "en_US", {"total": Decimal("156849"), "retention_percent": 10, "retention_amount": Decimal("15684.90")},
+        currency="USD")
+    assert "USD 15,684.90" in " ".join(usd.paragraphs)
     jpy = lib.get("payment.30-70").render("en_US", {"total": Decimal("1000001")}, currency="JPY")
     text = " ".join(jpy.paragraphs)
-    assert "¥300,000" in text and "¥700,001" in text  # remainder in the last instalment, no decimals
+    assert "JPY 300,000" in text and "JPY 700,001" in text  # remainder in the last instalment, no decimals
 
 
 def test_monthly_instalments_add_up(lib: Library) -> None:
     text = " ".join(lib.get("payment.monthly").render("en_US", {"total": Decimal("100000")}, currency="USD").paragraphs)
-    assert "$8,333.33 each" in text and "$8,333.37" in text
+    assert "USD 8,333.33 each" in text and "USD 8,333.37" in text
 
 
 def test_dates_render_per_locale(lib: Library) -> None:
@@ -281,6 +282,7 @@ def _reference_facts(name: str) -> tuple[dict, SelectionFacts]:
         params["penalty_cap_percent"] = Decimal(str(terms["late_delivery_penalty"]["cap_percent"]))
     if any(m.get("retention") for m in terms["payment"]):
         params["retention_percent"] = Decimal(10)
+        params["retention_amount"] = Decimal("67620.00")
     tier = "strategic" if deal["client"]["annual_value"] >= 1_000_000 else "key"
     facts = facts_for_deal(params, tier=tier, industry=deal["client"]["industry"], country=deal["client"]["country"],
                            deal_size=Decimal("676200"), currency=deal["currency"],

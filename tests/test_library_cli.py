@@ -40,7 +40,7 @@ def test_list_with_filters(runner: CliRunner) -> None:
 def test_show_renders_with_defaults(runner: CliRunner) -> None:
     result = runner.invoke(library, ["show", "payment.milestones", "--locale", "zh_CN"])
     assert result.exit_code == 0, result.output
-    assert "付款方式" in result.stdout and "¥30,000.00" in result.stdout
+    assert "付款方式" in result.stdout and "人民币 30,000.00 元" in result.stdout
     assert "Parameters:" in result.stdout and "milestones (list)" in result.stdout
     scqa = runner.invoke(library, ["show", "scqa.logistics.visibility"]).stdout
     assert "Situation:" in scqa and "Answer:" in scqa

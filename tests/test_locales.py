@@ -91,3 +91,17 @@ def test_fallbacks(given, normal, content):
 
 def test_currency_digits():
     assert (currency_digits("CNY"), currency_digits("JPY"), currency_digits("KWD")) == (2, 0, 3)
+
+
+@pytest.mark.parametrize("amount, currency, locale, expected", [
+    ("676200", "CNY", "zh_CN", "人民币 676,200.00 元"),
+    ("676200", "CNY", "zh_TW", "人民幣 676,200.00 元"),
+    ("1000", "TWD", "zh_TW", "新臺幣 1,000.00 元"),
+    ("156849", "USD", "zh_CN", "美元 156,849.00"),
+    ("156849", "USD", "en_US", "USD 156,849.00"),
+    ("1234.5", "JPY", "en_US", "JPY 1,235"),
+])
+def test_money_in_contract_text(amount, currency, locale, expected):
+    from bidgen.locales import format_money_text
+
+    assert format_money_text(Decimal(amount), currency, locale) == expected

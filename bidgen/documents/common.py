@@ -19,6 +19,7 @@ from ..locales import (
     content_locale,
     currency_digits,
     format_amount,
+    format_money_text,
     format_date,
     format_number,
     format_percent,
@@ -69,11 +70,7 @@ class DealFacts:
 
     def money_with_code(self, amount: Decimal) -> str:
         """``676,200.00 CNY`` / ``USD 156,849.00``: unambiguous in running text."""
-        figures = self.money(amount)
-        if self.locale.startswith("zh"):
-            return f"{currency_name(self.locale, self.currency)} {figures} 元" if self.currency in ("CNY", "TWD") \
-                else f"{figures} {self.currency}"
-        return f"{self.currency} {figures}"
+        return format_money_text(amount, self.currency, self.fmt_locale)
 
     def percent(self, value: Decimal | int) -> str:
         return format_percent(value, self.fmt_locale)
@@ -365,9 +362,11 @@ def library_params(facts: DealFacts) -> dict[str, Any]:
         "penalty_cap_percent": t.late_delivery_penalty.cap_percent if t.late_delivery_penalty else None,
     }
     params.update({k: v for k, v in optional.items() if v is not None})
-    retention = [m.percent for m in t.payment if m.retention]
+    retention = [(m.percent, pm.amount) for m, pm in zip(t.payment, facts.pricing.milestones) if m.retention]
     if retention:
-        params["retention_percent"] = sum(retention, Decimal(0))
+        # the schedule's own amounts (the last milestone absorbed the rounding), never recomputed
+        params["retention_percent"] = sum((p for p, _ in retention), Decimal(0))
+        params["retention_amount"] = sum((a for _, a in retention), Decimal(0))
     pains = list(d.client.pain_points or [])
     if pains:
         first = next((p for p in pains if p.explicit), pains[0])

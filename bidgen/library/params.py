@@ -55,6 +55,7 @@ VOCABULARY: dict[str, str] = {
     "issue_date": "date",
     "validity_days": "days",
     "retention_percent": "percent",
+    "retention_amount": "money",
     "pain_point": "text",
     "impact": "text",
     "pain_points": "list",

@@ -74,7 +74,7 @@ def _dec(value: Any, name: str) -> Decimal:
 
 @pass_context
 def _f_money(ctx: Context, value: Any) -> str:
-    return locales.format_money(_dec(value, "money"), _cur(ctx), _loc(ctx))
+    return locales.format_money_text(_dec(value, "money"), _cur(ctx), _loc(ctx))
 
 
 @pass_context
