@@ -104,6 +104,8 @@ terms:
     doc = read_docx(path)
     assert doc.terms["total"][0].value == "59.97"
     assert doc.terms["total_words"][0].value == "Fifty-nine US dollars and ninety-seven cents"
+    cells = {c for t in doc.tables for row in t for c in row}
+    assert "Total (USD)" in cells and not any("tax included" in c for c in cells)  # zero tax: plain total
     assert "Executive summary" in doc.paragraphs
     # sections without content are left out cleanly, never printed empty
     assert "Needs and pain points" not in doc.paragraphs

@@ -41,7 +41,7 @@ LABELS: dict[str, dict[str, object]] = {
         s_note="注：本表投标总价与投标函及分项报价明细表完全一致，为完成本项目全部内容的最终报价。",
         # itemized schedule
         item_cols=("序号", "货物/服务名称", "型号/编码", "数量", "单位", "单价", "折扣", "金额"),
-        subtotal="小计", tax="增值税", total="投标总价（含税）", of_which="其中增值税", words="投标总价（大写）：",
+        subtotal="小计", tax="增值税", total="投标总价（含税）", total_plain="投标总价", of_which="其中增值税", words="投标总价（大写）：",
         # deviation tables
         dev_cols=("序号", "条款号", "招标文件要求", "投标响应", "偏离情况", "说明"),
         dev_star="注：标注“★”的条款为实质性要求，不允许负偏离。",
@@ -98,7 +98,7 @@ LABELS: dict[str, dict[str, object]] = {
         s_validity="自截止投標之日起 {days} 個日曆天",
         s_note="註：本表投標總價與投標函及分項報價明細表完全一致，為完成本專案全部內容之最終報價。",
         item_cols=("序號", "貨品／服務名稱", "型號／料號", "數量", "單位", "單價", "折扣", "金額"),
-        subtotal="小計", tax="稅金", total="投標總價（含稅）", of_which="其中稅金", words="投標總價（大寫）：",
+        subtotal="小計", tax="稅金", total="投標總價（含稅）", total_plain="投標總價", of_which="其中稅金", words="投標總價（大寫）：",
         dev_cols=("序號", "條款編號", "招標文件要求", "投標回應", "偏離情形", "說明"),
         dev_star="註：標示「★」之條款為實質性要求，不得負偏離。",
         dev_note="偏離情形依「無偏離」「正偏離」（優於招標要求）或「負偏離」（低於招標要求）填寫。",
@@ -157,7 +157,7 @@ LABELS: dict[str, dict[str, object]] = {
         s_note="Note: the total bid price in this summary is identical to the tender letter and the itemized price "
                "schedule, and is our final price for the complete scope.",
         item_cols=("No.", "Goods / services", "Item code", "Qty", "Unit", "Unit price", "Discount", "Amount"),
-        subtotal="Subtotal", tax="Tax", total="Total bid price (tax included)", of_which="of which tax",
+        subtotal="Subtotal", tax="Tax", total="Total bid price (tax included)", total_plain="Total bid price", of_which="of which tax",
         words="Total bid price in words: ",
         dev_cols=("No.", "Clause", "Tender requirement", "Our response", "Deviation", "Remarks"),
         dev_star="Note: clauses marked ★ are mandatory; a negative deviation on them is not permitted.",

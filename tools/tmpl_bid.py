@@ -198,7 +198,8 @@ def part_itemized(b: BidBuilder) -> None:
         totals=[
             (L["subtotal"], "{{ pricing.subtotal }}", "not pricing.includes_tax"),
             (L["tax"] + " ({{ pricing.tax_rate }})", "{{ pricing.tax }}", "not pricing.includes_tax"),
-            (L["total"] + " ({{ pricing.currency }})", "{{ pricing.total | term('total') }}", ""),
+            ("{{ '" + L["total_plain"] + "' if pricing.no_tax else '" + L["total"] + "' }} ({{ pricing.currency }})",
+             "{{ pricing.total | term('total') }}", ""),
             (L["of_which"] + " ({{ pricing.tax_rate }})", "{{ pricing.tax }}", "pricing.includes_tax"),
         ],
         keep="with_next",

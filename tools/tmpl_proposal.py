@@ -164,7 +164,8 @@ def build(locale: str) -> TemplateBuilder:
         totals=[
             (L["subtotal"], "{{ pricing.subtotal }}", "not pricing.includes_tax"),
             (L["tax"] + " ({{ pricing.tax_rate }})", "{{ pricing.tax }}", "not pricing.includes_tax"),
-            (L["total_incl"] + " ({{ pricing.currency }})", "{{ pricing.total | term('total') }}", ""),
+            ("{{ '" + L["total"] + "' if pricing.no_tax else '" + L["total_incl"] + "' }} ({{ pricing.currency }})",
+             "{{ pricing.total | term('total') }}", ""),
             (L["of_which"] + " ({{ pricing.tax_rate }})", "{{ pricing.tax }}", "pricing.includes_tax"),
         ],
     )

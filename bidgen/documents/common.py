@@ -242,6 +242,7 @@ def pricing_context(facts: DealFacts) -> dict[str, Any]:
         "tax": facts.money(p.tax),
         "tax_rate": rate,
         "includes_tax": p.prices_include_tax,
+        "no_tax": p.tax_rate_percent == 0,
         "total": facts.money(p.total),
         "total_with_code": facts.money_with_code(p.total),
         "total_words": facts.total_words,
