@@ -214,7 +214,9 @@ class _Brief:
 
     def plan_5w2h(self, team: list[dict[str, str]]) -> list[dict[str, str]]:
         sep = self.t("sep")
-        needs = sep.join(p.need for p in self.deal.client.pain_points) or self.t("na")
+        project = self.deal.project
+        needs = (sep.join(p.need for p in self.deal.client.pain_points)
+                 or (project.summary if project is not None and project.summary else self.t("na")))
         why = (self.t("w.why", needs=needs, acceptable=self.money(self.acceptable)) if self.acceptable is not None
                else self.t("w.why.short", needs=needs))
         client = sep.join(f"{c.name}（{c.title}）" if self.f.locale.startswith("zh") and c.title
