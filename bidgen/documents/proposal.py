@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from ..library import Library
-from .common import DealFacts, base_context, list_text
+from .common import DealFacts, base_context, list_text, tax_note
 from .content import Content, build_content
 
 TITLES = {"zh_CN": "解决方案建议书", "zh_TW": "解決方案建議書", "en_US": "Solution Proposal"}
@@ -24,8 +24,6 @@ def summary_sentences(facts: DealFacts, ctx: dict[str, Any]) -> list[str]:
     out = [facts.t("summary.recommend", client=d.client.name, project=ctx["project"]["name"], summary=summary)]
     terms = ctx["terms"]
     total = facts.money_with_code(facts.pricing.total)
-    from .common import tax_note
-
     if terms["delivery"] and terms["warranty"]:
         out.append(facts.t("summary.invest", total=total, tax_note=tax_note(facts), delivery=terms["delivery"],
                            warranty=terms["warranty"]))

@@ -117,12 +117,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-CURRENCY_NAMES = {
-    "zh_CN": {"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港币", "TWD": "新台币", "JPY": "日元", "GBP": "英镑"},
-    "zh_TW": {"CNY": "人民幣", "USD": "美元", "EUR": "歐元", "HKD": "港幣", "TWD": "新臺幣", "JPY": "日圓", "GBP": "英鎊"},
-    "en_US": {"CNY": "Chinese yuan", "USD": "US dollars", "EUR": "euros", "HKD": "Hong Kong dollars",
-              "TWD": "New Taiwan dollars", "JPY": "Japanese yen", "GBP": "pounds sterling"},
-}
 
 
 def text(locale: str, key: str, **fields: object) -> str:
@@ -141,4 +135,7 @@ def join_list(locale: str, items: list[str]) -> str:
 
 
 def currency_name(locale: str, currency: str) -> str:
-    return CURRENCY_NAMES[locale].get(currency.upper(), currency.upper())
+    """The currency's name in the locale: the same one the amounts in words use (人民币, 新臺幣, US dollars)."""
+    from ..words import currency_word
+
+    return currency_word(currency.upper(), locale)
