@@ -44,8 +44,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
-from bidgen.docxzip import deflate_member, read_members, write_zip
-from bidgen.render import CompiledTemplate, write_atomic
+from bidgen.docx.zipio import deflate_member, read_members, write_zip
+from bidgen.docx.render import CompiledTemplate, write_atomic
 
 ContextFactory = Callable[[int], Mapping[str, Any]]
 LOREM = (

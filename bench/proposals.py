@@ -12,11 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bidgen.build import load_library
+from bidgen.pipeline import load_library
 from bidgen.documents.common import deal_facts
 from bidgen.documents.proposal import proposal_context
-from bidgen.load import load_deal
-from bidgen.models import Deal
+from bidgen.inputs.load import load_deal
+from bidgen.inputs.models import Deal
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = "en_US"

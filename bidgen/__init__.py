@@ -18,13 +18,13 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     # loading and models
-    "load_deal": "bidgen.load",
-    "load_meeting": "bidgen.load",
-    "load_tender": "bidgen.load",
-    "load_any": "bidgen.load",
-    "Deal": "bidgen.models",
-    "Meeting": "bidgen.models",
-    "Tender": "bidgen.models",
+    "load_deal": "bidgen.inputs.load",
+    "load_meeting": "bidgen.inputs.load",
+    "load_tender": "bidgen.inputs.load",
+    "load_any": "bidgen.inputs.load",
+    "Deal": "bidgen.inputs.models",
+    "Meeting": "bidgen.inputs.models",
+    "Tender": "bidgen.inputs.models",
     # money and words
     "compute_pricing": "bidgen.money",
     "Pricing": "bidgen.money",
@@ -32,19 +32,19 @@ _EXPORTS = {
     "parse_amount_words": "bidgen.words",
     "words_to_decimal": "bidgen.words",
     # documents
-    "make_proposal": "bidgen.build",
-    "make_all": "bidgen.build",
-    "Written": "bidgen.build",
+    "make_proposal": "bidgen.pipeline",
+    "make_all": "bidgen.pipeline",
+    "Written": "bidgen.pipeline",
     "make_bid": "bidgen.documents.bid",
     "make_memo": "bidgen.documents.memo",
     "make_brief": "bidgen.documents.brief",
     # engine and read-back
-    "CompiledTemplate": "bidgen.render",
-    "render_to_file": "bidgen.render",
-    "write_atomic": "bidgen.render",
-    "read_docx": "bidgen.readback",
-    "DocText": "bidgen.readback",
-    "TermHit": "bidgen.readback",
+    "CompiledTemplate": "bidgen.docx.render",
+    "render_to_file": "bidgen.docx.render",
+    "write_atomic": "bidgen.docx.render",
+    "read_docx": "bidgen.docx.readback",
+    "DocText": "bidgen.docx.readback",
+    "TermHit": "bidgen.docx.readback",
     # library
     "Library": "bidgen.library",
     # errors
@@ -54,6 +54,49 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
+
+#: Modules moved by the 0.2 layout (see the README's changelog): the old paths still import, for one
+#: release, with a DeprecationWarning naming the new one.
+_MOVED = {
+    "bidgen.render": "bidgen.docx.render",
+    "bidgen.readback": "bidgen.docx.readback",
+    "bidgen.docxzip": "bidgen.docx.zipio",
+    "bidgen.xmlsafe": "bidgen.docx.xmlsafe",
+    "bidgen.models": "bidgen.inputs.models",
+    "bidgen.load": "bidgen.inputs.load",
+    "bidgen.build": "bidgen.pipeline",
+}
+
+
+class _MovedModules:
+    """A meta-path finder that serves a moved module under its old name (same module object)."""
+
+    @staticmethod
+    def find_spec(fullname: str, path: Any = None, target: Any = None) -> Any:
+        if fullname not in _MOVED:
+            return None
+        from importlib.machinery import ModuleSpec
+
+        return ModuleSpec(fullname, _MovedModules)
+
+    @staticmethod
+    def create_module(spec: Any) -> Any:
+        import warnings
+
+        new = _MOVED[spec.name]
+        warnings.warn(f"{spec.name} moved to {new}; the old name goes in the next release",
+                      DeprecationWarning, stacklevel=3)
+        return importlib.import_module(new)
+
+    @staticmethod
+    def exec_module(module: Any) -> None:
+        return None
+
+
+import sys as _sys  # noqa: E402
+
+if not any(isinstance(f, type) and f.__name__ == "_MovedModules" for f in _sys.meta_path):
+    _sys.meta_path.append(_MovedModules)
 
 
 def __getattr__(name: str) -> Any:

@@ -118,26 +118,6 @@ def format_money(amount: Decimal, currency: str, locale: str | None) -> str:
     return format_currency(q, currency.upper(), locale=normalize_locale(locale))
 
 
-def format_money_text(amount: Decimal, currency: str, locale: str | None) -> str:
-    """Money as contract text writes it, unambiguous across borders.
-
-    Chinese: ``人民币 676,200.00 元`` / ``新臺幣 1,000.00 元`` for yuan and NT dollars, ``美元 156,849.00``
-    for currencies with a Chinese name (in the locale's script), ``1,000.00 CHF`` otherwise; other
-    languages: ``USD 156,849.00``.
-    """
-    figures = format_amount(amount, currency, locale)
-    code = currency.upper()
-    loc = content_locale(locale)
-    if loc.startswith("zh"):
-        from .words import currency_word
-
-        name = currency_word(code, loc)
-        if code in ("CNY", "TWD"):
-            return f"{name} {figures} 元"
-        return f"{figures} {code}" if name.upper() == code else f"{name} {figures}"
-    return f"{code} {figures}"
-
-
 def format_percent(value: Decimal | int, locale: str | None) -> str:
     """A percentage given in percent units (``30`` → ``30%``, ``0.05`` → ``0.05%``)."""
     from babel.numbers import format_percent as _fp

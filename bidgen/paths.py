@@ -1,8 +1,12 @@
-"""Where the built-in data lives (templates and libraries), installed or editable."""
+"""Where the built-in data lives (templates and libraries), and how output files are named."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
+
+from bidgen.errors import RenderError
 
 
 def _pkg_dir(name: str, fallback: str) -> Path:
@@ -22,3 +26,29 @@ def templates_dir() -> Path:
 def clauses_dir() -> Path:
     """The folder of built-in libraries (clauses, narrative, FAB, etiquette, policy)."""
     return _pkg_dir("bidgen.clauses", "clauses")
+
+
+#: The file-name prefix of each document kind.
+DOC_TYPES = {
+    "proposal": "Proposal",
+    "bid": "Bid",
+    "memo": "Memo",
+    "brief": "Brief",
+}
+
+_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def safe_component(value: str, fallback: str = "X") -> str:
+    """A file-name component that cannot escape a folder: letters, digits, ``_`` and ``-`` only."""
+    cleaned = _SAFE.sub("-", value).strip("-.")
+    return cleaned[:60] or fallback
+
+
+def output_path(outdir: Path, kind: str, client_code: str, date: dt.date, ext: str = ".docx") -> Path:
+    """``OUTDIR/<DocType>_<ClientCode>_v<YYYYMMDD>.docx``, guaranteed to stay inside OUTDIR."""
+    name = f"{DOC_TYPES.get(kind, kind.title())}_{safe_component(client_code)}_v{date:%Y%m%d}{ext}"
+    out = (outdir / name).resolve()
+    if out.parent != outdir.resolve():  # pragma: no cover - safe_component already prevents it
+        raise RenderError(f"refusing to write outside {outdir}", file=str(out))
+    return out

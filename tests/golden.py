@@ -10,7 +10,7 @@ import difflib
 import os
 from pathlib import Path
 
-from bidgen.readback import read_docx
+from bidgen.docx.readback import read_docx
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

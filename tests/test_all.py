@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import example
 
-from bidgen.build import make_all
-from bidgen.load import load_deal, load_meeting, load_tender
-from bidgen.readback import read_docx
+from bidgen.pipeline import make_all
+from bidgen.inputs.load import load_deal, load_meeting, load_tender
+from bidgen.docx.readback import read_docx
 from bidgen.errors import InputError
 
 CASES = {

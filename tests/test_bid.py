@@ -16,9 +16,9 @@ from golden import assert_golden
 from bidgen.documents.bid import GROUPS, bid_warnings, make_bid
 from bidgen.documents.common import deal_facts
 from bidgen.errors import InputError
-from bidgen.load import load_deal, load_tender
-from bidgen.models import Tender
-from bidgen.readback import DocText, read_docx
+from bidgen.inputs.load import load_deal, load_tender
+from bidgen.inputs.models import Tender
+from bidgen.docx.readback import DocText, read_docx
 
 TENDER_EN = SAMPLES / "tender-en_US.yaml"
 TERM_KEYS = {"tender_ref", "total", "total_words", "delivery_days", "warranty_months", "bid_validity_days",
@@ -252,7 +252,7 @@ def test_warnings_name_grounds_for_rejection(zh_inputs):
 
 # -- command line and PDF ---------------------------------------------------------------------------
 def test_cli_bid(tmp_path):
-    from bidgen.cli_bid import bid
+    from bidgen.cli.bid import bid
 
     result = CliRunner().invoke(bid, [str(example("deal-en_US.yaml")), "--tender", str(TENDER_EN), "-o",
                                       str(tmp_path), "--split"])

@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from conftest import SAMPLES, needs_soffice
 from golden import assert_golden
 
-from bidgen.build import load_library, make_proposal
+from bidgen.pipeline import load_library, make_proposal
 from bidgen.documents.brief import brief_context, make_brief, margin_percent
 from bidgen.documents.common import deal_facts
 from bidgen.documents.memo import make_memo
-from bidgen.load import load_deal, load_meeting
-from bidgen.models import Concession
-from bidgen.readback import read_docx
+from bidgen.inputs.load import load_deal, load_meeting
+from bidgen.inputs.models import Concession
+from bidgen.docx.readback import read_docx
 
 MARKS = {"zh_CN": "内部资料 请勿外发", "zh_TW": "內部資料 請勿外傳", "en_US": "INTERNAL – DO NOT SEND"}
 
@@ -152,7 +152,7 @@ def test_nothing_internal_in_client_documents(tmp_path, locale):
 
 
 def test_cli_brief(tmp_path):
-    from bidgen.cli_memo import brief
+    from bidgen.cli.memo import brief
 
     result = CliRunner().invoke(brief, [str(SAMPLES / "deal-en_US.yaml"), "-o", str(tmp_path), "--explain"])
     assert result.exit_code == 0, result.output

@@ -10,7 +10,7 @@ from conftest import example
 
 from bidgen.checks import check_paths, default_policy, load_policy
 from bidgen.cli import cli, main
-from bidgen.cli_check import check
+from bidgen.cli.check import check
 from bidgen.errors import InputError
 
 if "check" not in cli.commands:  # the lead registers it in bidgen/cli.py

@@ -12,10 +12,10 @@ import pytest
 from conftest import example, needs_soffice
 from lxml import etree
 
-from bidgen.build import make_proposal
+from bidgen.pipeline import make_proposal
 from bidgen.checks import check_paths, draft_stamp, has_errors
-from bidgen.load import load_deal, load_meeting, load_tender
-from bidgen.xmlsafe import bookmark_name
+from bidgen.inputs.load import load_deal, load_meeting, load_tender
+from bidgen.docx.xmlsafe import bookmark_name
 
 #: The rules whose failing tests live here (test_check_rules checks that every rule has one).
 DOC_RULES = {

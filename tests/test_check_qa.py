@@ -14,7 +14,7 @@ from test_check_rules import _models, _set, _words
 
 from bidgen.checks import check_inputs, check_paths, default_policy
 from bidgen.errors import InputError
-from bidgen.load import load_deal, load_tender
+from bidgen.inputs.load import load_deal, load_tender
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_figures_whose_mark_was_deleted_are_still_compared_with_their_words(bid:
 
 def test_a_memo_words_mismatch_does_not_talk_about_a_bid(tmp_path: Path) -> None:
     from bidgen.documents.memo import make_memo
-    from bidgen.load import load_meeting
+    from bidgen.inputs.load import load_meeting
 
     memo = next(x.path for x in make_memo(load_meeting(example("meeting-zh_CN.yaml")),
                                           load_deal(example("deal-zh_CN.yaml")), tmp_path / "m")
@@ -111,7 +111,7 @@ def test_memo_term_drift_names_the_term_in_plain_words() -> None:
 
 
 def test_edited_validity_date_is_named_as_such(tmp_path: Path) -> None:
-    from bidgen.build import make_proposal
+    from bidgen.pipeline import make_proposal
 
     prop = make_proposal(load_deal(example("deal-zh_CN.yaml")), tmp_path / "p").path
     doc = edit(prop, tmp_path, set_term("valid_until", "2027年3月18日"))

@@ -16,8 +16,8 @@ from bidgen.checks.identifiers import ubn_problem, uscc_problem
 from bidgen.checks.margin import margin_percent
 from bidgen.checks.registry import Collector
 from bidgen.checks.words import check_words
-from bidgen.load import load_mapping, validate_mapping
-from bidgen.models import Deal, Meeting, Tender
+from bidgen.inputs.load import load_mapping, validate_mapping
+from bidgen.inputs.models import Deal, Meeting, Tender
 
 Data = dict[str, Any]
 

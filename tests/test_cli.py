@@ -83,7 +83,7 @@ def test_readme_quick_start_renders_the_samples(tmp_path):
         "Memo_CN203_v20261119.docx", "Memo_CN203_v20261119.eml",
         "Proposal_AE017_v20261118.docx", "Proposal_CN203_v20261120.docx",
     ]
-    from bidgen.readback import read_docx
+    from bidgen.docx.readback import read_docx
 
     doc = read_docx(tmp_path / "out" / "Proposal_CN203_v20261120.docx")
     assert doc.terms["total"][0].value == "676,200.00"
@@ -97,7 +97,7 @@ def test_ci_runs_the_readme_test_command():
 
 @pytest.mark.parametrize("code_value", ["../../evil", "a/b", "..", "C:\\x"])
 def test_output_stays_inside_outdir(tmp_path, code_value):
-    from bidgen.documents.common import output_path
+    from bidgen.paths import output_path
     import datetime as dt
 
     out = output_path(tmp_path, "proposal", code_value, dt.date(2026, 11, 20))
@@ -122,7 +122,7 @@ def test_xml_illegal_characters_are_stripped_with_a_one_line_warning(tmp_path):
     warning_lines = [line for line in proc.stderr.splitlines() if line.startswith("bidgen: warning:")]
     assert warning_lines and all("U+000B" in line for line in warning_lines)
     assert "Traceback" not in proc.stderr
-    from bidgen.readback import read_docx
+    from bidgen.docx.readback import read_docx
 
     doc = read_docx(tmp_path / "out" / "Proposal_AE017_v20261118.docx")
     assert {row[0]: row[1] for row in doc.tables[0]}["Prepared for"] == "Gulf Logistics Holding LLC"

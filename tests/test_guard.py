@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, example
 
 from bidgen.cli import main
-from bidgen.readback import read_docx
+from bidgen.docx.readback import read_docx
 
 BROKEN_DEAL = ROOT / "tests" / "data" / "check" / "deal-milestone-25.yaml"
 OVER_CEILING = ROOT / "tests" / "data" / "check" / "tender-over-ceiling.yaml"

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from bidgen import cli_library
-from bidgen.cli_library import init, library, schema
+from bidgen.cli import library as cli_library
+from bidgen.cli.library import init, library, schema
 from bidgen.library import KINDS, LOCALES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "library.md"

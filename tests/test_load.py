@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bidgen.errors import InputError, ValidationErrors
-from bidgen.load import detect_kind, load_any, load_deal, load_mapping, load_meeting, load_tender
-from bidgen.models import Deal, Meeting, MeetingMode, ObjectionKind, Tender, Tier
+from bidgen.inputs.load import detect_kind, load_any, load_deal, load_mapping, load_meeting, load_tender
+from bidgen.inputs.models import Deal, Meeting, MeetingMode, ObjectionKind, Tender, Tier
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

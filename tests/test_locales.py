@@ -102,6 +102,6 @@ def test_currency_digits():
     ("1234.5", "JPY", "en_US", "JPY 1,235"),
 ])
 def test_money_in_contract_text(amount, currency, locale, expected):
-    from bidgen.locales import format_money_text
+    from bidgen.words import format_money_text
 
     assert format_money_text(Decimal(amount), currency, locale) == expected

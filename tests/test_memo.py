@@ -20,8 +20,8 @@ from bidgen.documents.common import deal_facts
 from bidgen.documents.eml import DOCX_MIME, late_warning, meeting_end
 from bidgen.documents.memo import agreed_terms, find_deal, make_memo
 from bidgen.errors import InputError
-from bidgen.load import load_deal, load_meeting
-from bidgen.readback import read_docx
+from bidgen.inputs.load import load_deal, load_meeting
+from bidgen.docx.readback import read_docx
 
 NOW = dt.datetime(2026, 11, 20, 8, 0)  # the morning after the meeting: on time
 
@@ -219,7 +219,7 @@ def test_deal_not_found_is_located(tmp_path):
 
 
 def test_cli_memo(tmp_path):
-    from bidgen.cli_memo import memo
+    from bidgen.cli.memo import memo
 
     result = CliRunner().invoke(memo, [str(SAMPLES / "meeting-en_US.yaml"), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output

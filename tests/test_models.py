@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bidgen.models import (
+from bidgen.inputs.models import (
     KNOWN_APPROVAL_LEVELS,
     Agreed,
     Approval,

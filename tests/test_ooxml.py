@@ -11,9 +11,9 @@ import pytest
 from conftest import ROOT, example
 from lxml import etree
 
-from bidgen.build import make_all
-from bidgen.load import load_deal, load_meeting, load_tender
-from bidgen.ooxml import W, misordered
+from bidgen.pipeline import make_all
+from bidgen.inputs.load import load_deal, load_meeting, load_tender
+from bidgen.docx.ooxml import W, misordered
 
 w = f"{{{W}}}"
 TEMPLATES = sorted((ROOT / "templates").glob("*.docx"))

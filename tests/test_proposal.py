@@ -10,9 +10,9 @@ import pytest
 from conftest import example, needs_soffice
 from golden import assert_golden, document_text
 
-from bidgen.build import make_proposal
-from bidgen.load import load_deal
-from bidgen.readback import read_docx
+from bidgen.pipeline import make_proposal
+from bidgen.inputs.load import load_deal
+from bidgen.docx.readback import read_docx
 
 
 @pytest.fixture(scope="module")

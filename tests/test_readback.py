@@ -1,4 +1,4 @@
-"""Tests of bidgen.readback: text, tables and marked terms read back, after edits too."""
+"""Tests of bidgen.docx.readback: text, tables and marked terms read back, after edits too."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from helpers_docx import build_template, part_xml, replace_part
 
 from bidgen.errors import InputError
-from bidgen.readback import read_docx
-from bidgen.render import CompiledTemplate
+from bidgen.docx.readback import read_docx
+from bidgen.docx.render import CompiledTemplate
 
 CONTEXT = {
     "t": "1,000.00",
@@ -200,7 +200,7 @@ def test_an_excel_workbook_renamed_docx_is_not_read(tmp_path):
     import pytest as _pytest
 
     from bidgen.errors import InputError
-    from bidgen.readback import read_docx
+    from bidgen.docx.readback import read_docx
 
     path = tmp_path / "prices.docx"
     book = openpyxl.Workbook()

@@ -1,4 +1,4 @@
-"""Tests of the docx engine: bidgen.render, bidgen.xmlsafe, bidgen.docxzip."""
+"""Tests of the docx engine: bidgen.docx.render, bidgen.docx.xmlsafe, bidgen.docx.zipio."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from bidgen import docxzip, render
+from bidgen.docx import render, zipio as docxzip
 from bidgen.errors import RenderError, TemplateError
-from bidgen.readback import read_docx
-from bidgen.render import CompiledTemplate, make_environment, render_to_file, write_atomic
-from bidgen.xmlsafe import (
+from bidgen.docx.readback import read_docx
+from bidgen.docx.render import CompiledTemplate, make_environment, render_to_file, write_atomic
+from bidgen.docx.xmlsafe import (
     XmlCharWarning,
     bookmark_name,
     decode_key,
@@ -262,7 +262,7 @@ def test_bad_term_key_is_template_error(tmp_path: Path) -> None:
 
 
 def test_data_cannot_forge_term_marks(tmp_path: Path) -> None:
-    from bidgen import xmlsafe
+    from bidgen.docx import xmlsafe
 
     def mark(nonce: str, value: str) -> str:
         return xmlsafe._S_START + nonce + "total" + xmlsafe._S_SEP + value + xmlsafe._S_END

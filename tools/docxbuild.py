@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from bidgen.ooxml import normalize
+from bidgen.docx.ooxml import normalize
 
 ACCENT = "1F3864"  # dark blue: headings, header row
 HEADER_FILL = "D9E2F3"  # light blue shading of table header rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..models import Concession
+from bidgen.inputs.models import Concession
 from .context import Inputs, offer_price, pct, value
 from .registry import ERROR, WARNING, Collector, rule
 

@@ -12,9 +12,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Callable
 
-from ..load_errors import field_path
+from bidgen.inputs.locate import field_path
 from ..locales import format_amount, format_percent
-from ..models import Deal, Meeting, Tender
+from bidgen.inputs.models import Deal, Meeting, Tender
 from ..money import Pricing, compute_pricing
 from .findings import Place, Value
 from .policy import Policy

@@ -21,9 +21,10 @@ from typing import Sequence
 from ..errors import InputError
 from ..locales import normalize_locale
 from ..money import split_by_percent
-from ..readback import TermHit, read_docx
+from bidgen.docx.readback import TermHit, read_docx
 from .context import Inputs
-from .documents import Doc, check_document
+from .doc import Doc
+from .documents import check_document
 from .findings import Place, Value
 from .registry import ERROR, INFO, Collector, rule
 from .termvalues import TermValue, canonical, detect_decimal, detect_locale, figure_key, kind_of, render_value
@@ -63,7 +64,7 @@ def parse_doc_name(path: Path) -> tuple[str, str, dt.date] | None:
 
 
 def _link(path: Path, groups: Sequence[Inputs], out: Collector) -> tuple[str, str | None, dt.date | None, Inputs | None]:
-    from ..documents.common import safe_component
+    from ..paths import safe_component
 
     parsed = parse_doc_name(path)
     deals = [g for g in groups if g.deal is not None]

@@ -1,4 +1,4 @@
-"""Rules over one rendered document, read back with :func:`bidgen.readback.read_docx`.
+"""Rules over one rendered document, read back with :func:`bidgen.docx.readback.read_docx`.
 
 Nothing may be left half-done in a document that goes to a client: no placeholder, no empty
 amount, no hidden text, tracked change or comment on a marked term, no term stated twice with
@@ -8,23 +8,21 @@ the total in words against the total in figures, the milestones against the tota
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-from ..models import Deal
-from ..readback import DocText, TermHit
+from bidgen.inputs.models import Deal
+from bidgen.docx.readback import TermHit
 from . import arithmetic
 from .arithmetic import Fig, Figures
 from .context import pct, value
 from .doctables import pricing_figures
+from .doc import Doc
 from .docwords import check_document_words
 from .findings import Place
 from .registry import ERROR, WARNING, Collector, rule
 from .stamp import DRAFT_STAMPS
-from .termvalues import TermValue, kind_of, parse_term
+from .termvalues import TermValue, kind_of
 
 PLACEHOLDER = rule(
     "DOC-PLACEHOLDER", "documents", ERROR,
@@ -50,37 +48,6 @@ REQUIRED_TERMS = {
     "proposal": ("total", "total_words"),
     "bid": ("total", "total_words", "bid_validity_days"),
 }
-
-
-@dataclass
-class Doc:
-    """A rendered document: its file, what its name says, its text and its locale."""
-
-    path: Path
-    kind: str  # proposal, bid, memo, brief; "document" for an unknown name
-    client: str | None
-    date: dt.date | None
-    text: DocText
-    locale: str  # content locale (zh_CN, zh_TW or the deal's): words and messages
-    decimal: str = "."  # the decimal mark the document's amounts use
-
-    @property
-    def label(self) -> str:
-        """The file name, as messages name the document."""
-        return self.path.name
-
-    def at(self, place: str) -> Place:
-        """A place in this document."""
-        return Place(str(self.path), place)
-
-    def term_place(self, hit: TermHit) -> Place:
-        """Where a term occurrence stands: ``table 3, row 6, cell 2, term total``."""
-        part = "" if hit.part.endswith("document.xml") else f"{hit.part.rsplit('/', 1)[-1]}, "
-        return self.at(f"{part}{hit.where}, term {hit.key}")
-
-    def value(self, hit: TermHit) -> TermValue | None:
-        """The typed value of a term occurrence (None when unreadable)."""
-        return parse_term(hit.key, hit.value, self.locale, self.decimal)
 
 
 def check_document(doc: Doc, deal: Deal | None, out: Collector) -> None:

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from ..readback import TermHit
+from bidgen.docx.readback import TermHit
 from . import words
+from .doc import Doc
 from .findings import Place
 from .registry import Collector
 from .termvalues import figure_key, parse_number
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .documents import Doc
 
 __all__ = ["check_document_words", "paired_figures"]
 

@@ -7,7 +7,7 @@ has 8 digits or its party is in TW; other identifiers (foreign VAT numbers …) 
 
 from __future__ import annotations
 
-from ..models import Party
+from bidgen.inputs.models import Party
 from .context import Inputs, value
 from .registry import WARNING, Collector, rule
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..models import Milestone
+from bidgen.inputs.models import Milestone
 from .context import Inputs, pct, qty, value
 from .registry import ERROR, INFO, Collector, rule
 

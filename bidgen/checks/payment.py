@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Sequence
 
-from ..models import Milestone
+from bidgen.inputs.models import Milestone
 from .context import Inputs, Source, pct, value
 from .registry import ERROR, WARNING, Collector, rule
 

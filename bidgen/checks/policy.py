@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import InputError
-from ..models_base import Days, Hours, Money, Percent
-from ..models_deal import Tier, derive_tier
+from bidgen.inputs.base import Days, Hours, Money, Percent
+from bidgen.inputs.deal import Tier, derive_tier
 from .findings import Severity
 from .registry import all_rules
 
@@ -143,7 +143,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_rule_ids(data: dict[str, Any], file: str, line_of: Any) -> None:
-    from ..load_errors import did_you_mean
+    from bidgen.inputs.locate import did_you_mean
 
     rules = data.get("rules") or {}
     if not isinstance(rules, dict):
@@ -163,8 +163,8 @@ def _check_rule_ids(data: dict[str, Any], file: str, line_of: Any) -> None:
 
 def _apply(merged: dict[str, Any], path: Path) -> dict[str, Any]:
     """Merge one policy file into ``merged`` and validate the result against that file."""
-    from ..load import validate_mapping
-    from ..load_read import read_document
+    from bidgen.inputs.load import validate_mapping
+    from bidgen.inputs.read import read_document
 
     doc = read_document(path)
     _check_rule_ids(doc.data, doc.file, doc.line_of)

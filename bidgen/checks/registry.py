@@ -11,12 +11,17 @@ never run (``collector.on(rule_id)``), a re-graded rule reports with the policy'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable, Protocol
 
 from .findings import Finding, Place, Severity, Value
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .policy import Policy
+
+class RulePolicy(Protocol):
+    """What a collector asks of a policy (:class:`bidgen.checks.policy.Policy` is one)."""
+
+    def rule_enabled(self, rule_id: str) -> bool: ...
+
+    def rule_severity(self, rule_id: str, default: Severity) -> Severity: ...
 
 __all__ = ["Rule", "RULES", "rule", "all_rules", "Collector", "ERROR", "WARNING", "INFO"]
 
@@ -63,7 +68,7 @@ def all_rules() -> list[Rule]:
 class Collector:
     """Collects findings, applying the policy's switches and severities."""
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: RulePolicy) -> None:
         self.policy = policy
         self.findings: list[Finding] = []
 

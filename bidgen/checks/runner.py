@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..errors import InputError
-from ..models import Deal, Meeting, Tender
+from bidgen.inputs.models import Deal, Meeting, Tender
 from . import arithmetic, concessions, crossdoc, dates, identifiers, margin, memo, payment, promises, tender, words
 from .context import Inputs, Source
 from .findings import Finding, sort_findings
@@ -103,8 +103,8 @@ def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
 
 
 def _load_file(path: Path, into: Loaded) -> None:
-    from ..load import KINDS, detect_kind, validate_mapping
-    from ..load_read import read_document
+    from bidgen.inputs.load import KINDS, detect_kind, validate_mapping
+    from bidgen.inputs.read import read_document
 
     doc = read_document(path)
     kind = detect_kind(doc.data)

@@ -19,12 +19,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..build import Written, render_doc, template_path
+from bidgen.documents.output import Written, render_doc, template_path
 from ..errors import InputError, RenderError
-from ..models import Deal, Requirement, Tender
+from bidgen.inputs.models import Deal, Requirement, Tender
 from ..words import amount_in_words
 from .bid_strings import bid_text, part_number
-from .common import DealFacts, base_context, contact_line, deal_facts, safe_component, sla_text
+from bidgen.paths import safe_component
+
+from .common import DealFacts, base_context, contact_line, deal_facts, sla_text
 
 #: The parts of the package in order; the template shows ``parts.<key>`` when true.
 PART_KEYS = ("letter", "summary", "itemized", "commercial", "technical", "authorization", "qualifications",
@@ -53,7 +55,7 @@ def _where(tender_file: str | Path | None, key: str) -> dict[str, Any]:
     if tender_file is not None:
         where["file"] = str(tender_file)
         try:
-            from ..load_read import read_document
+            from bidgen.inputs.read import read_document
 
             where["line"] = read_document(tender_file).line_of((key,))
         except Exception:  # noqa: BLE001 - the location is a courtesy, never a second error
@@ -263,7 +265,7 @@ def part_path(outdir: Path, doc_type: str, facts: DealFacts) -> Path:
 
 
 def _render_part(name: str, doc_type: str, ctx: dict[str, Any], facts: DealFacts, outdir: Path) -> Path:
-    from ..render import CompiledTemplate, render_to_file
+    from bidgen.docx.render import CompiledTemplate, render_to_file
 
     tpl = CompiledTemplate.load(template_path(name, facts.locale))
     return render_to_file(tpl, ctx, part_path(outdir, doc_type, facts))

@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..library import Library
-from ..models import Deal
+from bidgen.inputs.models import Deal
 from .brief_strings import brief_text
-from .common import DealFacts, base_context, deal_facts, document_number, output_path, project_name
+from bidgen.paths import output_path
+
+from .common import DealFacts, base_context, deal_facts, document_number, project_name
 from .content import selection_facts
 
 if TYPE_CHECKING:
-    from ..build import Written
+    from bidgen.documents.output import Written
 
 __all__ = ["BriefPolicy", "OBJECTION_KINDS", "brief_context", "make_brief", "margin_percent", "plan_alerts"]
 
@@ -367,8 +369,8 @@ def make_brief(
     policy: BriefPolicy | None = None,
 ) -> Written:
     """Write the internal brief ``Brief_<client>_v<YYYYMMDD>.docx`` for ``deal`` into ``outdir``."""
-    from ..build import Written, load_library, template_path
-    from ..render import CompiledTemplate, render_to_file
+    from bidgen.documents.output import Written, load_library, template_path
+    from bidgen.docx.render import CompiledTemplate, render_to_file
 
     facts = deal_facts(deal, locale, library_dirs)
     ctx, explain = brief_context(facts, load_library(library_dirs), draft=draft, policy=policy)

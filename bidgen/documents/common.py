@@ -8,37 +8,27 @@ with every other figure in every document of the same deal.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import RenderError
 from ..locales import (
     content_locale,
     currency_digits,
     format_amount,
-    format_money_text,
     format_date,
     format_number,
     format_percent,
     normalize_locale,
 )
-from ..models import Deal
+from bidgen.inputs.models import Deal
 from ..money import Pricing, compute_pricing
-from ..words import amount_in_words
+from ..words import amount_in_words, format_money_text
+from bidgen.paths import safe_component
 from .strings import currency_name, join_list, text
 
 #: Document type names used in file names (``<DocType>_<ClientCode>_v<YYYYMMDD>``).
-DOC_TYPES = {
-    "proposal": "Proposal",
-    "bid": "Bid",
-    "memo": "Memo",
-    "brief": "Brief",
-}
-
-
 @dataclass(frozen=True)
 class DealFacts:
     """A deal with everything computed from it, in the locale of the documents."""
@@ -115,24 +105,6 @@ def deal_facts(deal: Deal, locale: str | None = None, library_dirs: Sequence[Pat
         total_words=amount_in_words(pricing.total, deal.currency, c_loc),
         library_dirs=tuple(library_dirs),
     )
-
-
-_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-def safe_component(value: str, fallback: str = "X") -> str:
-    """A file-name component that cannot escape a folder: letters, digits, ``_`` and ``-`` only."""
-    cleaned = _SAFE.sub("-", value).strip("-.")
-    return cleaned[:60] or fallback
-
-
-def output_path(outdir: Path, kind: str, client_code: str, date: dt.date, ext: str = ".docx") -> Path:
-    """``OUTDIR/<DocType>_<ClientCode>_v<YYYYMMDD>.docx``, guaranteed to stay inside OUTDIR."""
-    name = f"{DOC_TYPES.get(kind, kind.title())}_{safe_component(client_code)}_v{date:%Y%m%d}{ext}"
-    out = (outdir / name).resolve()
-    if out.parent != outdir.resolve():  # pragma: no cover - safe_component already prevents it
-        raise RenderError(f"refusing to write outside {outdir}", file=str(out))
-    return out
 
 
 def document_number(kind: str, facts: DealFacts) -> str:

@@ -30,10 +30,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..docxzip import write_atomic
-from ..models import Deal, Meeting
-from .common import DealFacts, output_path, safe_component
-from .memo import AgreedTerms
+from bidgen.docx.zipio import write_atomic
+from bidgen.inputs.models import Deal, Meeting
+from bidgen.paths import output_path, safe_component
+
+from .common import DealFacts
+from .agreed import AgreedTerms
 from .memo_strings import memo_text
 from .strings import join_list
 

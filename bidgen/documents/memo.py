@@ -12,21 +12,22 @@ deadline, next steps and next contact, confirmation request and signature lines.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError
-from ..models import Deal, Meeting, Milestone
-from ..money import split_by_percent
+from bidgen.inputs.models import Deal, Meeting, Milestone
 from ..words import amount_in_words
-from .common import DealFacts, base_context, deal_facts, output_path, safe_component
+from .agreed import AgreedTerms, agreed_terms
+from bidgen.paths import output_path, safe_component
+
+from .common import DealFacts, base_context, deal_facts
 from .memo_strings import memo_text
 from .strings import currency_name
 
 if TYPE_CHECKING:
-    from ..build import Written
+    from bidgen.documents.output import Written
 
 __all__ = [
     "AgreedTerms",
@@ -68,7 +69,7 @@ def default_search_dirs(meeting_file: Path | None) -> list[Path]:
 
 
 def _id_of(path: Path) -> str | None:
-    from ..load_read import read_document
+    from bidgen.inputs.read import read_document
 
     try:
         data = read_document(path).data
@@ -81,7 +82,7 @@ def _id_of(path: Path) -> str | None:
 def _not_found(meeting: Meeting, meeting_file: Path | None, places: list[str]) -> InputError:
     line = None
     if meeting_file is not None:
-        from ..load_read import read_document
+        from bidgen.inputs.read import read_document
 
         try:
             line = read_document(meeting_file).line_of(("deal",))
@@ -110,7 +111,7 @@ def find_deal(
     skipped; only the matching file is validated.  Not found: a located :class:`InputError`
     pointing at the meeting's ``deal`` key.
     """
-    from ..load import load_deal
+    from bidgen.inputs.load import load_deal
 
     if deal_files:
         for path in deal_files:
@@ -123,64 +124,6 @@ def find_deal(
         if _id_of(path) == meeting.deal:
             return load_deal(path)
     raise _not_found(meeting, meeting_file, [str(d) for d in dirs if d.is_dir()])
-
-
-# --------------------------------------------------------------------------- the agreed terms
-
-
-@dataclass(frozen=True)
-class AgreedTerms:
-    """The terms a memo restates: what the meeting agreed, else what the proposal offered.
-
-    ``base`` is the amount the payment schedule is computed from (the agreed price, or the
-    quoted total when no price was agreed; None for an agreed range).  ``amounts`` come from
-    :func:`bidgen.money.split_by_percent`: the last milestone absorbs the rounding.
-    """
-
-    price: Decimal | None
-    low: Decimal | None
-    high: Decimal | None
-    base: Decimal | None
-    milestones: tuple[Milestone, ...]
-    amounts: tuple[Decimal, ...]
-    payment_agreed: bool
-    delivery_days: int | None
-    delivery_agreed: bool
-    warranty_months: int | None
-    warranty_agreed: bool
-    other: tuple[str, ...]
-
-    @property
-    def quoted(self) -> bool:
-        """No price was agreed: the proposal's total stands."""
-        return self.price is None and self.low is None
-
-
-def agreed_terms(meeting: Meeting, facts: DealFacts) -> AgreedTerms:
-    """Merge the meeting's agreed terms over the deal's offer and compute the schedule amounts."""
-    deal, ag = facts.deal, meeting.agreed
-    price = ag.price if ag is not None else None
-    rng = ag.price_range if ag is not None else None
-    low, high = (rng.low, rng.high) if rng is not None and price is None else (None, None)
-    base = price if price is not None else (None if low is not None else facts.pricing.total)
-    milestones = ag.payment if ag is not None and ag.payment else deal.terms.payment
-    amounts = tuple(split_by_percent(base, [m.percent for m in milestones], deal.currency)) if base is not None else ()
-    delivery = ag.delivery_days if ag is not None else None
-    warranty = ag.warranty_months if ag is not None else None
-    return AgreedTerms(
-        price=price,
-        low=low,
-        high=high,
-        base=base,
-        milestones=tuple(milestones),
-        amounts=amounts,
-        payment_agreed=bool(ag is not None and ag.payment),
-        delivery_days=delivery if delivery is not None else deal.terms.delivery_days,
-        delivery_agreed=delivery is not None,
-        warranty_months=warranty if warranty is not None else deal.terms.warranty_months,
-        warranty_agreed=warranty is not None,
-        other=tuple(ag.other) if ag is not None else (),
-    )
 
 
 # --------------------------------------------------------------------------- context
@@ -385,8 +328,8 @@ def make_memo(
     ``now`` (default: the current time) decides the 24-hour warning; naive times are read in the
     meeting's time zone.  Returns ``[Written(memo), Written(eml)]``; warnings are on the first.
     """
-    from ..build import Written, template_path
-    from ..render import CompiledTemplate, render_to_file
+    from bidgen.documents.output import Written, template_path
+    from bidgen.docx.render import CompiledTemplate, render_to_file
     from .eml import late_warning, write_memo_eml
 
     if meeting.deal != deal.id:

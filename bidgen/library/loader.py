@@ -18,7 +18,7 @@ from ..errors import LibraryError
 from .entry import Entry
 from .params import did_you_mean
 from .schema import KINDS, MODELS, entry_adapter
-from .select import Selection, SelectionFacts, resolve, select
+from .select import NAMED, Selection, SelectionFacts, select
 
 #: Files in a library directory that are not library entries.
 NOT_ENTRIES = {"policy.yaml", "policy.yml", "bidgen-workspace.yaml"}
@@ -197,3 +197,20 @@ class Library:
     def resolve(self, kind: str, named_ids: Sequence[str] | None, facts: SelectionFacts) -> list[Selection]:
         """The named entries of ``kind`` (reason "named in the deal"), else the selected ones."""
         return resolve(self, kind, named_ids, facts)
+
+
+def resolve(
+    library: Library, kind: str, named_ids: Sequence[str] | None, facts: SelectionFacts
+) -> list[Selection]:
+    """The entries of ``kind`` a deal gets.
+
+    The deal's named ids of this kind win, in the deal's order, with the reason "named in the
+    deal".  Ids of another kind are skipped (a deal's ``narrative`` names scqa and prep blocks
+    together); an unknown id is a :class:`LibraryError`.  When the deal names none of this
+    kind, the entries are selected by their conditions.
+    """
+    named = [library.get(i) for i in (named_ids or [])]
+    mine = [e for e in named if e.kind == kind]
+    if mine:
+        return [Selection(e, NAMED) for e in mine]
+    return library.select(kind, facts)

@@ -29,7 +29,7 @@ from jinja2 import StrictUndefined, Template, nodes, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .. import locales
+from .. import locales, words
 
 LOCALE_VAR = "_bidgen_locale"
 CURRENCY_VAR = "_bidgen_currency"
@@ -74,7 +74,7 @@ def _dec(value: Any, name: str) -> Decimal:
 
 @pass_context
 def _f_money(ctx: Context, value: Any) -> str:
-    return locales.format_money_text(_dec(value, "money"), _cur(ctx), _loc(ctx))
+    return words.format_money_text(_dec(value, "money"), _cur(ctx), _loc(ctx))
 
 
 @pass_context

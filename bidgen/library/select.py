@@ -25,7 +25,6 @@ from .params import VOCABULARY
 
 if TYPE_CHECKING:
     from .entry import Entry
-    from .loader import Library
 
 #: The order in which picked clauses are returned (others follow, alphabetically).
 GROUP_ORDER = (
@@ -165,23 +164,6 @@ def select(entries: Iterable["Entry"], facts: SelectionFacts) -> list[Selection]
         best, hits = max(candidates, key=lambda c: _rank(c[0], c[1]))
         picked.append(Selection(best, _reason(hits, group, len(candidates))))
     return sorted(picked, key=lambda sel: _order(sel, facts))
-
-
-def resolve(
-    library: "Library", kind: str, named_ids: Sequence[str] | None, facts: SelectionFacts
-) -> list[Selection]:
-    """The entries of ``kind`` a deal gets.
-
-    The deal's named ids of this kind win, in the deal's order, with the reason "named in the
-    deal".  Ids of another kind are skipped (a deal's ``narrative`` names scqa and prep blocks
-    together); an unknown id is a :class:`LibraryError`.  When the deal names none of this
-    kind, the entries are selected by their conditions.
-    """
-    named = [library.get(i) for i in (named_ids or [])]
-    mine = [e for e in named if e.kind == kind]
-    if mine:
-        return [Selection(e, NAMED) for e in mine]
-    return library.select(kind, facts)
 
 
 def explain(selections: Sequence[Selection]) -> list[str]:

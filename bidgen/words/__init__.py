@@ -19,7 +19,7 @@ import re
 from decimal import ROUND_DOWN, Decimal
 
 from bidgen.errors import WordsError
-from bidgen.locales import content_locale, currency_digits
+from bidgen.locales import content_locale, currency_digits, format_amount
 from bidgen.words.common import ISSUE_CODES, WARNING_CODES, ParsedWords, WordsIssue, raise_for_issues
 from bidgen.words.en import en_amount_in_words, parse_en
 from bidgen.words.names import en_currency, zh_currency_word
@@ -33,6 +33,7 @@ __all__ = [
     "WordsIssue",
     "amount_in_words",
     "currency_word",
+    "format_money_text",
     "parse_amount_words",
     "words_to_decimal",
 ]
@@ -65,6 +66,24 @@ def currency_word(currency: str, locale: str) -> str:
     if script == "en":
         return en_currency(currency, currency_digits(currency)).many
     return zh_currency_word(currency, traditional=script == "zh_TW")
+
+
+def format_money_text(amount: Decimal, currency: str, locale: str | None) -> str:
+    """Money as contract text writes it, unambiguous across borders.
+
+    Chinese: ``人民币 676,200.00 元`` / ``新臺幣 1,000.00 元`` for yuan and NT dollars, ``美元 156,849.00``
+    for currencies with a Chinese name (in the locale's script), ``1,000.00 CHF`` otherwise; other
+    languages: ``USD 156,849.00``.
+    """
+    figures = format_amount(amount, currency, locale)
+    code = currency.upper()
+    loc = content_locale(locale)
+    if loc.startswith("zh"):
+        name = currency_word(code, loc)
+        if code in ("CNY", "TWD"):
+            return f"{name} {figures} 元"
+        return f"{figures} {code}" if name.upper() == code else f"{name} {figures}"
+    return f"{code} {figures}"
 
 
 def _check_minor_unit(parsed: ParsedWords) -> ParsedWords:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from typing import Annotated
 
-from bidgen.models_base import (
+from bidgen.inputs.base import (
     KNOWN_APPROVAL_LEVELS,
     Attitude,
     Code,

@@ -6,7 +6,7 @@ codes are not text; inserted text is.  Hidden text (``w:vanish``) is text, and i
 listed in :attr:`DocText.hidden_texts`.
 
 Terms are the ``bg_<key>_<n>`` bookmarks written by the ``term`` filter of
-:mod:`bidgen.render`; a term's value is the text between ``w:bookmarkStart`` and
+:mod:`bidgen.docx.render`; a term's value is the text between ``w:bookmarkStart`` and
 ``w:bookmarkEnd`` of the same id, across runs and paragraphs (paragraphs joined by '\\n').
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from bidgen.errors import InputError
-from bidgen.xmlsafe import parse_bookmark_name, w
+from bidgen.docx.xmlsafe import parse_bookmark_name, w
 
 __all__ = ["TermHit", "DocText", "read_docx"]
 

@@ -12,7 +12,7 @@ import click
 def _workspace(library_dir: Path | None) -> Path | None:
     if library_dir is not None:
         return library_dir
-    from .library.workspace import find_workspace
+    from bidgen.library.workspace import find_workspace
 
     return find_workspace(Path.cwd())
 
@@ -38,9 +38,9 @@ def check(inputs: tuple[Path, ...], policy_file: Path | None, fmt: str, strict: 
     Every finding has a rule id, a severity, a message, where it is and the values compared.
     Exit 0 when clean, 1 when there are errors (warnings too with --strict), 2 for unusable input.
     """
-    from .checks import all_rules, check_paths, count_by_severity, has_errors, load_policy
-    from .checks.report import render_json, render_rules, render_text
-    from .errors import ChecksFailed
+    from bidgen.checks import all_rules, check_paths, count_by_severity, has_errors, load_policy
+    from bidgen.checks.report import render_json, render_rules, render_text
+    from bidgen.errors import ChecksFailed
 
     policy = load_policy(policy_file, _workspace(library_dir))
     if list_rules:
@@ -52,7 +52,7 @@ def check(inputs: tuple[Path, ...], policy_file: Path | None, fmt: str, strict: 
     if not inputs:
         raise click.UsageError("give at least one deal, meeting, tender, .docx file or folder (or --rules)")
     findings = check_paths(list(inputs), policy)
-    from .checks.runner import collect_paths
+    from bidgen.checks.runner import collect_paths
 
     files = [str(p) for group in collect_paths(inputs) for p in group]
     if fmt == "json":

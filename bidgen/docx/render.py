@@ -10,7 +10,7 @@ Templates use docxtpl syntax (``{{ x }}``, ``{%p if %}``, ``{%tr for %}``, ``{%t
 ``{%r %}``, ``{_{`` for a literal ``{{``), preprocessed with docxtpl's own ``patch_xml``.
 Values are autoescaped and never evaluated; a newline in a value becomes ``w:br``, a tab
 ``w:tab``.  ``{{ v | term('total') }}`` marks a key term with a Word bookmark (see
-:mod:`bidgen.xmlsafe`).  Printing ``None`` is an error (write ``{{ x or '' }}`` if meant).
+:mod:`bidgen.docx.xmlsafe`).  Printing ``None`` is an error (write ``{{ x or '' }}`` if meant).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from jinja2 import StrictUndefined, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from bidgen.docxzip import (
+from bidgen.docx.zipio import (
     PackedMember,
     RawMember,
     deflate_member,
@@ -41,9 +41,9 @@ from bidgen.docxzip import (
     write_atomic,
     write_zip,
 )
-from bidgen.docprops import DEFAULT_DOC_DATE, dedupe_docpr_ids, stamp_core, w3cdtf
+from bidgen.docx.props import DEFAULT_DOC_DATE, dedupe_docpr_ids, stamp_core, w3cdtf
 from bidgen.errors import BidgenError, RenderError, TemplateError
-from bidgen.xmlsafe import (
+from bidgen.docx.xmlsafe import (
     ILLEGAL_POLICIES,
     SPECIAL_CHARS_RE,
     MarkState,

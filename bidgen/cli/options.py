@@ -44,7 +44,7 @@ def library_dirs(given: tuple[Path, ...]) -> list[Path]:
     """The workspace given with --library, else one found from the current folder upwards."""
     if given:
         return list(given)
-    from .library import find_workspace
+    from bidgen.library import find_workspace
 
     found = find_workspace(Path.cwd())
     return [found] if found else []
@@ -67,7 +67,7 @@ def guarded(deal: Any, *, tender: Any = None, meeting: Any = None, policy_file: 
 
     Raises ChecksFailed (exit 1, one line per failed check) unless --force.
     """
-    from .build import guard
+    from bidgen.pipeline import guard
 
     draft, warnings = guard(deal, tender=tender, meeting=meeting, policy_file=policy_file,
                             workspace=dirs[0] if dirs else None, force=force, locale=locale,

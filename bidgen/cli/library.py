@@ -27,7 +27,7 @@ def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import BidgenError
+        from bidgen.errors import BidgenError
 
         try:
             return func(*args, **kwargs)
@@ -40,7 +40,7 @@ def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _dirs(given: tuple[Path, ...]) -> list[Path]:
-    from .library import library_dirs
+    from bidgen.library import library_dirs
 
     if given:
         return [d for g in given for d in library_dirs(g)]
@@ -48,7 +48,7 @@ def _dirs(given: tuple[Path, ...]) -> list[Path]:
 
 
 def _load(given: tuple[Path, ...]) -> Any:
-    from .library import Library
+    from bidgen.library import Library
 
     return Library.load(_dirs(given))
 
@@ -111,7 +111,7 @@ def _echo_rendered(rendered: Any) -> None:
 def show(entry_id: str, locale: str, currency: str | None, params: tuple[str, ...],
          library_dirs: tuple[Path, ...]) -> None:
     """Show ENTRY_ID rendered with its default parameters (and any --param overrides)."""
-    from .locales import content_locale
+    from bidgen.locales import content_locale
 
     lib = _load(library_dirs)
     entry = lib.get(entry_id)
@@ -140,8 +140,8 @@ def validate_cmd(directory: Path | None, strict: bool, library_dirs: tuple[Path,
     """Validate the built-in library and DIRECTORY (or --library, or the workspace found from the
     current folder): schema, every locale present, parameters used vs declared, unique ids,
     review dates, and a test render of every entry.  Exit 1 on any error."""
-    from .library import validate
-    from .paths import clauses_dir
+    from bidgen.library import validate
+    from bidgen.paths import clauses_dir
 
     extra = _dirs((directory,) if directory else library_dirs)
     findings = validate([clauses_dir(), *extra])
@@ -160,7 +160,7 @@ def validate_cmd(directory: Path | None, strict: bool, library_dirs: tuple[Path,
 @_errors
 def schema(kind: str | None) -> None:
     """Print the JSON Schema of a library file (of one KIND, or any kind) for editor validation."""
-    from .library import json_schema_text
+    from bidgen.library import json_schema_text
 
     click.echo(json_schema_text(kind))
 
@@ -172,7 +172,7 @@ def schema(kind: str | None) -> None:
 def init(directory: Path, name: str | None) -> None:
     """Scaffold a team workspace in DIRECTORY: clauses/, templates/, samples/, policy.yaml and a
     README.  Its entries extend or override the built-in library by id."""
-    from .library import init_workspace
+    from bidgen.library import init_workspace
 
     for path in init_workspace(directory, name=name):
         click.echo(f"created {path}")

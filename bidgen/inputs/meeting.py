@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from pydantic import model_validator
 
-from bidgen.models_base import Code, Days, Email, IsoDate, MeetingMode, Model, Money, Months, ObjectionKind, Text
-from bidgen.models_deal import Milestone
+from bidgen.inputs.base import Code, Days, Email, IsoDate, MeetingMode, Model, Money, Months, ObjectionKind, Text
+from bidgen.inputs.deal import Milestone
 
 __all__ = ["Attendee", "Attendees", "Objection", "PriceRange", "Agreed", "OpenItem", "Meeting"]
 

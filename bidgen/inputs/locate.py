@@ -16,7 +16,7 @@ from typing import Any, Callable
 from pydantic import BaseModel, ValidationError
 
 from bidgen.errors import InputError
-from bidgen.models_base import describe
+from bidgen.inputs.base import describe
 
 __all__ = ["translate", "field_path", "fields_at", "did_you_mean"]
 

@@ -6,39 +6,15 @@ The CLI only maps flags onto these calls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .documents.common import DealFacts, deal_facts, output_path
-from .errors import TemplateError
-from .library import Library
-from .errors import ChecksFailed, InputError
-from .models import Deal, Meeting, Tender
-from .paths import templates_dir
+from bidgen.documents.common import deal_facts
+from bidgen.documents.output import Written, load_library, render_doc, template_path
+from bidgen.errors import ChecksFailed, InputError
+from bidgen.inputs.models import Deal, Meeting, Tender
 
-
-@dataclass
-class Written:
-    """A document bidgen wrote."""
-
-    kind: str
-    path: Path
-    explain: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def template_path(kind: str, locale: str, override: Path | None = None) -> Path:
-    """The template of a document kind: the user's (``--template``) or the built-in one for the locale."""
-    if override is not None:
-        path = Path(override)
-        if not path.is_file():
-            raise TemplateError("template not found", file=str(path))
-        return path
-    path = templates_dir() / f"{kind}.{locale}.docx"
-    if not path.is_file():
-        raise TemplateError(f"no built-in {kind} template for locale {locale}", file=str(path))
-    return path
+__all__ = ["Written", "guard", "load_library", "make_all", "make_proposal", "render_doc", "template_path"]
 
 
 def guard(
@@ -60,7 +36,7 @@ def guard(
     :class:`ChecksFailed` listing every error, and nothing is written.  Given the input files
     (``paths``), the checks run on them, so that every finding names its file and line.
     """
-    from .checks import check_inputs, check_paths, draft_stamp, has_errors, load_policy
+    from bidgen.checks import check_inputs, check_paths, draft_stamp, has_errors, load_policy
 
     policy = load_policy(policy_file, workspace)
     if paths:
@@ -80,27 +56,6 @@ def guard(
     return draft_stamp(locale or deal.locale), [str(f) for f in errors] + warnings
 
 
-_LIBRARIES: dict[tuple[Path, ...], Library] = {}
-
-
-def load_library(dirs: Sequence[Path] = ()) -> Library:
-    """The built-in library plus workspace folders (later ones override by id); cached per process."""
-    key = tuple(Path(d).resolve() for d in dirs)
-    if key not in _LIBRARIES:
-        _LIBRARIES[key] = Library.load(list(key))
-    return _LIBRARIES[key]
-
-
-def render_doc(kind: str, context: dict, facts: DealFacts, outdir: Path, template: Path | None = None) -> Path:
-    """Render ``context`` with the kind's template and write it atomically to its conventional name."""
-    from .render import CompiledTemplate, render_to_file
-
-    tpl = CompiledTemplate.load(template_path(kind, facts.locale, template))
-    outdir.mkdir(parents=True, exist_ok=True)
-    out = output_path(outdir, kind, facts.deal.client.code, facts.deal.issue_date)
-    return render_to_file(tpl, context, out)
-
-
 def make_proposal(
     deal: Deal,
     outdir: Path,
@@ -111,7 +66,7 @@ def make_proposal(
     draft: str = "",
 ) -> Written:
     """Write ``Proposal_<client>_v<date>.docx`` for ``deal`` into ``outdir``."""
-    from .documents.proposal import proposal_context
+    from bidgen.documents.proposal import proposal_context
 
     facts = deal_facts(deal, locale, library_dirs)
     ctx, content = proposal_context(facts, load_library(library_dirs), draft=draft)
@@ -134,9 +89,9 @@ def make_all(
 ) -> list[Written]:
     """Every document that applies to ``deal``: proposal, bid package (with a tender), memo and
     e-mail draft (with a meeting of this deal) and the internal brief, all from one pricing."""
-    from .documents.bid import make_bid
-    from .documents.brief import make_brief
-    from .documents.memo import make_memo
+    from bidgen.documents.bid import make_bid
+    from bidgen.documents.brief import make_brief
+    from bidgen.documents.memo import make_memo
 
     if meeting is not None and meeting.deal != deal.id:
         raise InputError(f"this meeting is about deal {meeting.deal!r}, not {deal.id!r}",

@@ -10,7 +10,7 @@ from collections import Counter
 
 from pydantic import field_validator
 
-from bidgen.models_base import (
+from bidgen.inputs.base import (
     Code,
     CurrencyCode,
     Days,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .cli_options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, guarded, report
-from .cli_options import library_dirs as library_dirs_of
+from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, guarded, report
+from bidgen.cli.options import library_dirs as library_dirs_of
 
 
 @click.command()
@@ -32,8 +32,8 @@ def bid(deal: Path, tender_path: Path, outdir: Path, split: bool, locale: str | 
     commitment and bid bond, each part on a new page after a table of contents.  Warnings name
     anything that would get the bid rejected (price above the ceiling, validity too short, …).
     """
-    from .documents.bid import make_bid
-    from .load import load_deal, load_tender
+    from bidgen.documents.bid import make_bid
+    from bidgen.inputs.load import load_deal, load_tender
 
     deal_model = load_deal(deal)
     tender_model = load_tender(tender_path)

@@ -1,6 +1,6 @@
 """Reading YAML and JSON input files into raw mappings, with line numbers.
 
-Only :mod:`bidgen.load` uses this module.  What it guarantees:
+Only :mod:`bidgen.inputs.load` uses this module.  What it guarantees:
 
 * Numbers are exact: a YAML float or JSON number with a fraction or an exponent is a
   ``Decimal`` built from its text (``0.05`` → ``Decimal('0.05')``, ``1e3`` too); plain

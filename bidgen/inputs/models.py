@@ -1,7 +1,7 @@
 """Typed, frozen models of bidgen's input format (deals, meetings, tenders).
 
 The public input format is the one of ``samples/*.yaml``; every key there is modelled
-here, and an unknown key is an error.  Build models with :mod:`bidgen.load`, which turns
+here, and an unknown key is an error.  Build models with :mod:`bidgen.inputs.load`, which turns
 validation failures into located, plain-words :class:`bidgen.errors.InputError` lines.
 
 The definitions live in ``models_base`` (value types, enums), ``models_deal``,
@@ -10,7 +10,7 @@ The definitions live in ``models_base`` (value types, enums), ``models_deal``,
 
 from __future__ import annotations
 
-from bidgen.models_base import (
+from bidgen.inputs.base import (
     KNOWN_APPROVAL_LEVELS,
     Attitude,
     ContactRole,
@@ -24,7 +24,7 @@ from bidgen.models_base import (
     parse_money,
     parse_percent,
 )
-from bidgen.models_deal import (
+from bidgen.inputs.deal import (
     KEY_FROM,
     STRATEGIC_FROM,
     Approval,
@@ -46,8 +46,8 @@ from bidgen.models_deal import (
     Terms,
     derive_tier,
 )
-from bidgen.models_meeting import Agreed, Attendee, Attendees, Meeting, Objection, OpenItem, PriceRange
-from bidgen.models_tender import Requirement, Tender
+from bidgen.inputs.meeting import Agreed, Attendee, Attendees, Meeting, Objection, OpenItem, PriceRange
+from bidgen.inputs.tender import Requirement, Tender
 
 __all__ = [
     "Model",

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from .cli_options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, TEMPLATE, document_options, guarded
-from .cli_options import library_dirs as _library_dirs
-from .cli_options import report as _report
+from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, TEMPLATE, document_options, guarded
+from bidgen.cli.options import library_dirs as _library_dirs
+from bidgen.cli.options import report as _report
 
 
 @click.command()
@@ -32,8 +32,8 @@ def memo(meeting, deals, outdir, locale, template, library_dirs, force, policy_f
     Memo_<client code>_v<YYYYMMDD>.docx, with an e-mail draft (.eml) that attaches it.
 
     Warns when the memo comes more than 24 hours after the meeting."""
-    from .documents.memo import find_deal, make_memo
-    from .load import load_meeting
+    from bidgen.documents.memo import find_deal, make_memo
+    from bidgen.inputs.load import load_meeting
 
     record = load_meeting(meeting)
     deal = find_deal(record, meeting_file=meeting, deal_files=deals)
@@ -51,8 +51,8 @@ def brief(deals, outdir, locale, template, library_dirs, explain, force, policy_
     """Write the INTERNAL negotiation brief of each DEAL into OUTDIR as
     Brief_<client code>_v<YYYYMMDD>.docx (targets, margins, concessions, objections,
     decision chain, team, 5W2H, approval, etiquette). Never send it to the client."""
-    from .documents.brief import make_brief
-    from .load import load_deal
+    from bidgen.documents.brief import make_brief
+    from bidgen.inputs.load import load_deal
 
     dirs = _library_dirs(library_dirs)
     for path in deals:

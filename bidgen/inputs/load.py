@@ -10,7 +10,7 @@ validation errors of a file are raised together as one
 
 Usage::
 
-    from bidgen.load import load_deal
+    from bidgen.inputs.load import load_deal
     deal = load_deal("samples/deal-zh_CN.yaml")
     deal.items[0].unit_price        # Decimal('48000')
 """
@@ -23,9 +23,9 @@ from typing import Any, Callable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bidgen.errors import InputError, ValidationErrors
-from bidgen.load_errors import Loc, translate
-from bidgen.load_read import Document, read_document
-from bidgen.models import Deal, Meeting, Tender
+from bidgen.inputs.locate import Loc, translate
+from bidgen.inputs.read import Document, read_document
+from bidgen.inputs.models import Deal, Meeting, Tender
 
 __all__ = [
     "load_deal",

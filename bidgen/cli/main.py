@@ -1,0 +1,78 @@
+"""The command line: Click commands that map flags onto library calls.
+
+Nothing here computes or renders; every user error is a ``BidgenError`` caught once in
+:func:`main` and printed as one clear line per problem (no traceback), with its exit code.
+Heavy modules are imported inside the commands so that ``bidgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bidgen import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bidgen")
+def cli() -> None:
+    """bidgen writes Word proposals, tender bid packages, confirmation memos and internal
+    negotiation briefs from deal data, and checks their commercial terms."""
+
+
+# The commands, one module per command group, attached in the order ``--help`` lists them.
+# A module that fails to import fails loudly: a command must never vanish silently.
+_COMMANDS = (
+    ("bidgen.cli.documents", ("proposal", "all_documents")),
+    ("bidgen.cli.bid", ("bid",)),
+    ("bidgen.cli.memo", ("memo", "brief")),
+    ("bidgen.cli.check", ("check",)),
+    ("bidgen.cli.library", ("library", "schema", "init")),
+)
+
+
+def _register() -> None:
+    """Attach every command; each command module imports its library lazily, inside the command."""
+    import importlib
+
+    for module, names in _COMMANDS:
+        mod = importlib.import_module(module)
+        for name in names:
+            cli.add_command(getattr(mod, name))
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``bidgen`` console script."""
+    import warnings
+
+    from bidgen.errors import BidgenError
+
+    def _one_line(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        click.echo(f"bidgen: warning: {message}", err=True)
+
+    warnings.showwarning = _one_line
+    try:
+        cli.main(args=argv, prog_name="bidgen", standalone_mode=False)
+    except BidgenError as exc:
+        for line in exc.lines():
+            click.echo(f"bidgen: {line}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("bidgen: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except OSError as exc:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        click.echo(f"bidgen: {where}{exc.strerror or exc}", err=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
