@@ -42,3 +42,15 @@ needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) is not installed; CI installs it (apt-get install libreoffice-writer-nogui)",
 )
+
+
+#: The day the checks take as today in tests, so that the samples' offers (valid into 2027) stay valid
+#: whenever the suite runs; tests of expiry set their own day.
+TEST_TODAY = __import__("datetime").date(2026, 11, 30)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch):
+    import bidgen.checks.dates as dates
+
+    monkeypatch.setattr(dates, "today", lambda: TEST_TODAY)

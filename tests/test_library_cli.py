@@ -130,3 +130,40 @@ def test_every_command_has_help_and_docs() -> None:
     for sub in ("list", "show", "validate"):
         assert library.commands[sub].help
         assert f"bidgen library {sub}" in docs
+
+
+def test_init_sample_deal_is_valid_from_the_day_it_is_written(runner: CliRunner, tmp_path: Path, monkeypatch) -> None:
+    """The sample deal of `bidgen init` is an offer issued today and still valid: no expired offer, and
+    written the same way every time on the same day."""
+    import datetime as dt
+
+    import bidgen.checks.dates as dates
+    from bidgen.checks import check_inputs
+    from bidgen.inputs.load import load_deal
+
+    monkeypatch.setattr(dates, "today", dt.date.today)  # the real day, as a user runs it
+    assert runner.invoke(init, [str(tmp_path / "a")]).exit_code == 0
+    assert runner.invoke(init, [str(tmp_path / "b")]).exit_code == 0
+    sample_a = (tmp_path / "a" / "samples" / "deal-minimal.yaml").read_text(encoding="utf-8")
+    assert sample_a == (tmp_path / "b" / "samples" / "deal-minimal.yaml").read_text(encoding="utf-8")
+    deal = load_deal(tmp_path / "a" / "samples" / "deal-minimal.yaml")
+    assert deal.issue_date == dt.date.today()
+    assert deal.valid_until > dt.date.today()
+    findings = check_inputs(deal)
+    assert [f for f in findings if f.severity.value in ("error", "warning")] == [], [str(f) for f in findings]
+
+
+def test_an_expired_offer_is_a_warning(monkeypatch) -> None:
+    import datetime as dt
+
+    import bidgen.checks.dates as dates
+    from bidgen.checks import check_inputs
+    from bidgen.inputs.load import load_deal
+
+    deal = load_deal(Path(__file__).resolve().parent.parent / "samples" / "deal-en_US.yaml")
+    assert "DATE-EXPIRED" not in {f.rule for f in check_inputs(deal)}
+    monkeypatch.setattr(dates, "today", lambda: dt.date(2027, 1, 20))
+    expired = [f for f in check_inputs(deal) if f.rule == "DATE-EXPIRED"]
+    assert len(expired) == 1 and expired[0].severity.value == "warning"
+    assert "2027-01-17" in expired[0].message and "3 days ago" in expired[0].message
+    assert expired[0].where.path == "valid_until"

@@ -244,3 +244,22 @@ def test_both_signature_lines_are_on_the_same_row(zh, en):
         sign = read_docx(memo.path).tables[-1]
         rows = [r for r in sign if label in r]
         assert rows == [[label, label]]
+
+
+def test_memo_never_takes_its_deal_from_the_bundled_samples(tmp_path, monkeypatch, capsys):
+    """A meeting in a folder of its own whose deal id matches a bundled sample is not confirmed with
+    the sample's prices: the deal is looked for only in the meeting's folder (or the --deal files)."""
+    from bidgen.cli.main import main
+
+    meeting_file = tmp_path / "meeting.yaml"
+    shutil.copy(SAMPLES / "meeting-en_US.yaml", meeting_file)
+    (tmp_path / "samples").mkdir()
+    shutil.copy(SAMPLES / "deal-en_US.yaml", tmp_path / "samples" / "deal.yaml")  # ./samples is not looked at either
+    monkeypatch.chdir(tmp_path)
+    code = main(["memo", str(meeting_file), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "not found" in err and "--deal" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    shutil.copy(SAMPLES / "deal-en_US.yaml", tmp_path / "deal.yaml")
+    assert main(["memo", str(meeting_file), "-o", str(tmp_path / "out")]) == 0

@@ -307,3 +307,26 @@ def test_pricing_table_spans_the_text_width_and_rows_never_split(locale, header)
     assert abs(sum(widths) - 16.6) < 0.05  # like every other table: no narrower, indented block
     assert widths[0] >= 1.0 and widths[5] >= (1.4 if locale.startswith("zh") else 2.1)  # "No." / "Discount"
     assert unsplit  # a long item list breaks between rows, never leaving a page with one row's tail
+
+
+@pytest.mark.parametrize("locale", ["en_US", "zh_CN", "zh_TW"])
+@pytest.mark.parametrize("include", [False, True])
+def test_summary_states_the_total_with_the_tax_it_includes(tmp_path, locale, include):
+    """The summary's total always includes the tax; a deal priced before tax also names its price before
+    tax. 'USD 156,849.00 (plus 5% tax)' stated a tax-included total as if tax came on top."""
+    text = example("deal-en_US.yaml").read_text(encoding="utf-8")
+    src = tmp_path / "deal.yaml"
+    src.write_text(text.replace("prices_include_tax: false", f"prices_include_tax: {str(include).lower()}"),
+                   encoding="utf-8")
+    doc = read_docx(make_proposal(load_deal(src), tmp_path / "out", locale=locale).path)
+    total = "156,849.00" if not include else "149,380.00"
+    sentence = next(p for p in doc.paragraphs if total in p and ("investment" in p or "總金額" in p or "总金额" in p))
+    included = {"en_US": "including 5% tax", "zh_CN": "含 5% 增值税", "zh_TW": "含 5% 稅金"}[locale]
+    assert included in sentence
+    assert "plus" not in sentence and "另计" not in sentence and "另計" not in sentence
+    if include:
+        assert "before tax" not in sentence and "不含税" not in sentence and "未稅" not in sentence
+    else:  # the figure before tax is named as such
+        before = {"en_US": "USD 149,380.00 before tax", "zh_CN": "不含税金额为美元 149,380.00",
+                  "zh_TW": "未稅金額為美元 149,380.00"}[locale]
+        assert before in sentence

@@ -19,7 +19,7 @@ from bidgen.cli.options import report as _report
 @click.argument("meeting", type=click.Path(path_type=Path))
 @click.option(
     "--deal", "deals", multiple=True, type=click.Path(path_type=Path),
-    help="Deal file(s) to find the meeting's deal in (by id); default: the meeting's folder and samples/.",
+    help="Deal file(s) to find the meeting's deal in (by id); default: the deals in the meeting's own folder (never the bundled samples).",
 )
 @OUTDIR
 @LOCALE

@@ -134,11 +134,17 @@ def project_name(facts: DealFacts) -> str:
 
 
 def tax_note(facts: DealFacts) -> str:
+    """The tax wording of a sentence stating the *total*: the total always includes the tax, so the
+    note says so; where the deal's prices are written before tax (``prices_include_tax: false``) it
+    also names that figure, the price the client's price list reads (``including 5% tax; USD 149,380.00
+    before tax``)."""
     p = facts.pricing
     rate = facts.percent(p.tax_rate_percent)
     if p.tax_rate_percent == 0:
         return facts.t("tax.none")
-    return facts.t("tax.included" if p.prices_include_tax else "tax.excluded", rate=rate)
+    if p.prices_include_tax:
+        return facts.t("tax.included", rate=rate)
+    return facts.t("tax.excluded", rate=rate, net=facts.money_with_code(p.net))
 
 
 def sla_text(facts: DealFacts) -> str:

@@ -61,11 +61,12 @@ def _candidate_files(folders: Sequence[Path]) -> list[Path]:
 
 
 def default_search_dirs(meeting_file: Path | None) -> list[Path]:
-    """Where a meeting's deal is looked for: the meeting's folder, ./samples, the bundled samples."""
-    dirs = [meeting_file.parent] if meeting_file is not None else []
-    dirs.append(Path.cwd() / "samples")
-    dirs.append(Path(__file__).resolve().parents[2] / "samples")
-    return dirs
+    """Where a meeting's deal is looked for: the meeting's own folder, and nowhere else.
+
+    Never bidgen's bundled samples nor the current folder's: a meeting whose deal id happens to
+    match a sample must not be confirmed with the sample's prices.  Name any other file with
+    ``--deal``."""
+    return [meeting_file.parent] if meeting_file is not None else []
 
 
 def _id_of(path: Path) -> str | None:

@@ -145,13 +145,17 @@ _SAMPLE_FAB = """\
         pain_point: 1
 """
 
+#: How long the offer of the sample deal ``bidgen init`` writes stays valid, from the day it is written.
+SAMPLE_VALIDITY_DAYS = 60
+
 _SAMPLE_DEAL = """\
 # A minimal deal: only the keys every document needs.  Copy and edit.
+# Written by `bidgen init` on {issue}: the offer is valid for 60 days from that day.
 id: D-0001
 locale: en_US
 currency: USD
-issue_date: 2026-01-15
-valid_until: 2026-03-16
+issue_date: {issue}
+valid_until: {valid}
 seller:
   name: Our Company Ltd.
 client:
@@ -175,7 +179,9 @@ def _plan(root: Path, name: str) -> dict[Path, str]:
 
     from ..paths import clauses_dir
 
-    review = (_dt.date.today() + _dt.timedelta(days=365)).isoformat()
+    today = _dt.date.today()
+    review = (today + _dt.timedelta(days=365)).isoformat()
+    valid = today + _dt.timedelta(days=SAMPLE_VALIDITY_DAYS)  # valid from the day it is written
     builtin_policy = clauses_dir() / "policy.yaml"
     policy = builtin_policy.read_text(encoding="utf-8") if builtin_policy.is_file() else _POLICY_STUB
     return {
@@ -184,7 +190,7 @@ def _plan(root: Path, name: str) -> dict[Path, str]:
         root / "policy.yaml": policy,
         root / "clauses" / "fab" / "our-products.yaml": _SAMPLE_FAB.format(name=name, review=review),
         root / "templates" / "README.md": "Put your Word templates here; pass one with `--template`.\n",
-        root / "samples" / "deal-minimal.yaml": _SAMPLE_DEAL.format(),
+        root / "samples" / "deal-minimal.yaml": _SAMPLE_DEAL.format(issue=today.isoformat(), valid=valid.isoformat()),
     }
 
 
