@@ -154,6 +154,7 @@ CASES: dict[str, list[tuple[str, dict[str, Any], tuple[str, ...]]]] = {
     "ID-TW-UBN": [("en_US", {"deal": _both(_set("client.country", "TW"), _set("client.tax_id", "12345678"))},
                    ("12345678", "not divisible by 5"))],
     "DATE-VALIDITY": [("zh_CN", {"deal": _set("valid_until", "2026-11-20")}, ("not after its issue date",))],
+    "DATE-EXPIRED": [("zh_CN", {"deal": _set("valid_until", "2026-11-25")}, ("expired on 2026-11-25", "5 days ago"))],
     "DATE-DEADLINE": [("zh_CN", {"tender": _set("deadline", "2026-11-10")}, ("2026-11-10",))],
 }
 
