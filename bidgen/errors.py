@@ -108,6 +108,30 @@ class RenderError(BidgenError):
     """A document could not be produced (bad value, corrupt XML, write failure)."""
 
 
+class WriteError(RenderError):
+    """A document could not be written (disk full, permission, a file locked elsewhere).
+
+    Exit code 1: the input was fine; the documents that were there before are unchanged."""
+
+    exit_code = 1
+
+
+class OutputClash(InputError):
+    """Two documents of one run would go to the same path; found before anything is written."""
+
+
+class RunFailed(BidgenError):
+    """Some items of a multi-item run failed (each already reported); the others were written."""
+
+    def __init__(self, message: str, *, exit_code: int = 2, **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.exit_code = exit_code
+
+
+class LimitError(InputError):
+    """An input exceeds one of the documented limits (text length, number size, …)."""
+
+
 class WordsError(BidgenError):
     """An amount in words is malformed.  ``code`` names the rule broken."""
 

@@ -48,7 +48,14 @@ def safe_component(value: str, fallback: str = "X") -> str:
 def output_path(outdir: Path, kind: str, client_code: str, date: dt.date, ext: str = ".docx") -> Path:
     """``OUTDIR/<DocType>_<ClientCode>_v<YYYYMMDD>.docx``, guaranteed to stay inside OUTDIR."""
     name = f"{DOC_TYPES.get(kind, kind.title())}_{safe_component(client_code)}_v{date:%Y%m%d}{ext}"
-    out = (outdir / name).resolve()
-    if out.parent != outdir.resolve():  # pragma: no cover - safe_component already prevents it
+    return inside(outdir, name)
+
+
+def inside(outdir: Path, name: str) -> Path:
+    """``outdir/name`` with the folder resolved but not the file name: a symlink at the target is
+    replaced when written, never followed.  Refuses a name that would leave the folder."""
+    folder = Path(outdir).resolve()
+    out = folder / name
+    if name in ("", ".", "..") or "/" in name or "\\" in name or out.parent != folder:
         raise RenderError(f"refusing to write outside {outdir}", file=str(out))
     return out

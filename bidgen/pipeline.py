@@ -9,12 +9,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from bidgen.documents.common import deal_facts
-from bidgen.documents.output import Written, load_library, render_doc, template_path
+from bidgen.documents.common import DealFacts, deal_facts
+from bidgen.documents.output import (
+    Rendered,
+    Written,
+    file_set,
+    load_library,
+    render_bytes,
+    render_doc,
+    template_path,
+    write_set,
+)
 from bidgen.errors import ChecksFailed, InputError
 from bidgen.inputs.models import Deal, Meeting, Tender
 
-__all__ = ["Written", "guard", "load_library", "make_all", "make_proposal", "render_doc", "template_path"]
+__all__ = [
+    "Rendered",
+    "Written",
+    "file_set",
+    "guard",
+    "load_library",
+    "make_all",
+    "make_proposal",
+    "render_all",
+    "render_doc",
+    "render_proposal",
+    "template_path",
+    "write_set",
+]
 
 
 def guard(
@@ -56,6 +78,26 @@ def guard(
     return draft_stamp(locale or deal.locale), [str(f) for f in errors] + warnings
 
 
+def render_proposal(
+    deal: Deal,
+    outdir: Path,
+    *,
+    locale: str | None = None,
+    template: Path | None = None,
+    library_dirs: Sequence[Path] = (),
+    draft: str = "",
+    facts: DealFacts | None = None,
+    source: str = "",
+) -> Rendered:
+    """The proposal of ``deal`` rendered in memory (not yet written)."""
+    from bidgen.documents.proposal import proposal_context
+
+    facts = facts or deal_facts(deal, locale, library_dirs)
+    ctx, content = proposal_context(facts, load_library(library_dirs), draft=draft)
+    path, data = render_bytes("proposal", ctx, facts, Path(outdir), template)
+    return Rendered("proposal", path, data, explain=content.explain, source=source or f"deal {deal.id}")
+
+
 def make_proposal(
     deal: Deal,
     outdir: Path,
@@ -66,12 +108,48 @@ def make_proposal(
     draft: str = "",
 ) -> Written:
     """Write ``Proposal_<client>_v<date>.docx`` for ``deal`` into ``outdir``."""
-    from bidgen.documents.proposal import proposal_context
+    return write_set([render_proposal(deal, outdir, locale=locale, template=template,
+                                      library_dirs=library_dirs, draft=draft)])[0]
 
+
+def render_all(
+    deal: Deal,
+    outdir: Path,
+    *,
+    tender: Tender | None = None,
+    tender_file: Path | None = None,
+    meeting: Meeting | None = None,
+    meeting_file: Path | None = None,
+    split: bool = False,
+    locale: str | None = None,
+    library_dirs: Sequence[Path] = (),
+    draft: str = "",
+    deal_file: Path | None = None,
+) -> list[Rendered]:
+    """Every document that applies to ``deal`` rendered in memory from one pricing, nothing written:
+    proposal, bid package (with a tender), memo and e-mail draft (with a meeting of this deal) and
+    the internal brief.  Write them with :func:`write_set` (or add them to a bulk run's FileSet)."""
+    from bidgen.documents.bid import render_bid
+    from bidgen.documents.brief import render_brief
+    from bidgen.documents.memo import render_memo
+
+    if meeting is not None and meeting.deal != deal.id:
+        raise InputError(f"this meeting is about deal {meeting.deal!r}, not {deal.id!r}",
+                         file=str(meeting_file) if meeting_file else None, field="deal")
+    outdir = Path(outdir)
     facts = deal_facts(deal, locale, library_dirs)
-    ctx, content = proposal_context(facts, load_library(library_dirs), draft=draft)
-    path = render_doc("proposal", ctx, facts, Path(outdir), template)
-    return Written("proposal", path, explain=content.explain)
+    source = str(deal_file) if deal_file else f"deal {deal.id}"
+    docs = [render_proposal(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft, facts=facts,
+                            source=source)]
+    if tender is not None:
+        docs += render_bid(deal, tender, outdir, locale=locale, split=split, library_dirs=library_dirs,
+                           draft=draft, tender_file=tender_file, facts=facts)
+    if meeting is not None:
+        docs += render_memo(meeting, deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft,
+                            facts=facts, meeting_file=meeting_file)
+    docs.append(render_brief(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft, facts=facts,
+                             source=source))
+    return docs
 
 
 def make_all(
@@ -86,22 +164,12 @@ def make_all(
     locale: str | None = None,
     library_dirs: Sequence[Path] = (),
     draft: str = "",
+    deal_file: Path | None = None,
+    fsync: bool = True,
 ) -> list[Written]:
-    """Every document that applies to ``deal``: proposal, bid package (with a tender), memo and
-    e-mail draft (with a meeting of this deal) and the internal brief, all from one pricing."""
-    from bidgen.documents.bid import make_bid
-    from bidgen.documents.brief import make_brief
-    from bidgen.documents.memo import make_memo
-
-    if meeting is not None and meeting.deal != deal.id:
-        raise InputError(f"this meeting is about deal {meeting.deal!r}, not {deal.id!r}",
-                         file=str(meeting_file) if meeting_file else None, field="deal")
-    outdir = Path(outdir)
-    written = [make_proposal(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft)]
-    if tender is not None:
-        written += make_bid(deal, tender, outdir, locale=locale, split=split, library_dirs=library_dirs,
-                            draft=draft, tender_file=tender_file)
-    if meeting is not None:
-        written += make_memo(meeting, deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft)
-    written.append(make_brief(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft))
-    return written
+    """Every document that applies to ``deal`` (see :func:`render_all`), rendered first and then
+    written as one set: if any write fails, the documents that were there stay as they were."""
+    docs = render_all(deal, outdir, tender=tender, tender_file=tender_file, meeting=meeting,
+                      meeting_file=meeting_file, split=split, locale=locale, library_dirs=library_dirs,
+                      draft=draft, deal_file=deal_file)
+    return write_set(docs, fsync=fsync)

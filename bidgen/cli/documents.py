@@ -14,6 +14,7 @@ from bidgen.cli.options import (
     OUTDIR,
     POLICY,
     document_options,
+    each_deal,
     guarded,
     library_dirs as _library_dirs,
     report as _report,
@@ -27,14 +28,15 @@ def proposal(deals, outdir, locale, template, library_dirs, explain, force, poli
     """Write the proposal of each DEAL (YAML or JSON) into OUTDIR as
     Proposal_<client code>_v<YYYYMMDD>.docx. The input checks run first (see `bidgen check`)."""
     from bidgen.pipeline import make_proposal
-    from bidgen.inputs.load import load_deal
 
     dirs = _library_dirs(library_dirs)
-    for path in deals:
-        deal = load_deal(path)
+
+    def write(path, deal):
         draft = guarded(deal, policy_file=policy_file, force=force, locale=locale, dirs=dirs, paths=(path,))
         _report(make_proposal(deal, outdir, locale=locale, template=template, library_dirs=dirs, draft=draft),
                 explain)
+
+    each_deal(deals, "proposal", outdir, write)
 
 
 @click.command(name="all")
@@ -73,6 +75,7 @@ def all_documents(deal, tender, meeting, split, outdir, locale, library_dirs, ex
         locale=locale,
         library_dirs=dirs,
         draft=draft,
+        deal_file=deal,
     )
     for w in written:
         _report(w, explain)

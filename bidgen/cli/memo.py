@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, TEMPLATE, document_options, guarded
+from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, TEMPLATE, document_options, each_deal, guarded
 from bidgen.cli.options import library_dirs as _library_dirs
 from bidgen.cli.options import report as _report
 
@@ -40,7 +40,7 @@ def memo(meeting, deals, outdir, locale, template, library_dirs, force, policy_f
     dirs = _library_dirs(library_dirs)
     draft = guarded(deal, meeting=record, policy_file=policy_file, force=force, locale=locale, dirs=dirs)
     for written in make_memo(record, deal, outdir, locale=locale, template=template, library_dirs=dirs,
-                             draft=draft):
+                             draft=draft, meeting_file=meeting):
         _report(written, False)
 
 
@@ -52,11 +52,12 @@ def brief(deals, outdir, locale, template, library_dirs, explain, force, policy_
     Brief_<client code>_v<YYYYMMDD>.docx (targets, margins, concessions, objections,
     decision chain, team, 5W2H, approval, etiquette). Never send it to the client."""
     from bidgen.documents.brief import make_brief
-    from bidgen.inputs.load import load_deal
 
     dirs = _library_dirs(library_dirs)
-    for path in deals:
-        deal = load_deal(path)
+
+    def write(path, deal):
         draft = guarded(deal, policy_file=policy_file, force=force, locale=locale, dirs=dirs, paths=(path,))
         _report(make_brief(deal, outdir, locale=locale, template=template, library_dirs=dirs, draft=draft),
                 explain)
+
+    each_deal(deals, "brief", outdir, write)

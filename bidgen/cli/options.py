@@ -77,3 +77,42 @@ def guarded(deal: Any, *, tender: Any = None, meeting: Any = None, policy_file: 
     if draft:
         click.echo(f"bidgen: warning: checks failed; writing drafts stamped {draft!r} (--force)", err=True)
     return draft
+
+
+def check_clashes(outdir: Path, kind: str, deals: list[tuple[Path, Any]]) -> None:
+    """Refuse, before anything is written, a run where two deals' documents share a file name
+    (client codes that make the same name, the same deal twice): an OutputClash naming both."""
+    from bidgen.docx.commit import FileSet
+    from bidgen.paths import output_path
+
+    files = FileSet()
+    for path, deal in deals:
+        files.add(output_path(Path(outdir), kind, deal.client.code, deal.issue_date), b"", source=str(path),
+                  kind=kind)
+
+
+def each_deal(deals: tuple[Path, ...], kind: str, outdir: Path, write: Any) -> None:
+    """Load every DEAL, refuse clashing outputs, then call ``write(path, deal)`` for each.
+
+    A deal whose template fails (an error, a render limit) is reported and the others go on;
+    the command then fails with the worst exit code.  Input errors stop the run first.
+    """
+    from bidgen.errors import BidgenError, RunFailed, TemplateError, RenderError
+    from bidgen.inputs.load import load_deal
+
+    loaded = [(path, load_deal(path)) for path in deals]
+    check_clashes(outdir, kind, loaded)
+    failed: list[BidgenError] = []
+    for path, deal in loaded:
+        try:
+            write(path, deal)
+        except (TemplateError, RenderError) as exc:
+            if len(loaded) == 1:
+                raise
+            for line in exc.lines():
+                click.echo(f"bidgen: {path}: {line}" if not str(line).startswith(str(path)) else f"bidgen: {line}",
+                           err=True)
+            failed.append(exc)
+    if failed:
+        raise RunFailed(f"{len(failed)} of {len(loaded)} deal(s) failed; the others were written",
+                        exit_code=max(e.exit_code for e in failed))

@@ -19,12 +19,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
-from bidgen.documents.output import Written, render_doc, template_path
+from bidgen.documents.output import Rendered, Written, render_bytes, template_path, write_set
 from ..errors import InputError, RenderError
 from bidgen.inputs.models import Deal, Requirement, Tender
 from ..words import amount_in_words
 from .bid_strings import bid_text, part_number
-from bidgen.paths import safe_component
+from bidgen.paths import inside, safe_component
 
 from .common import DealFacts, base_context, contact_line, deal_facts, sla_text
 
@@ -258,17 +258,42 @@ def _auth_context(facts: DealFacts) -> dict[str, str]:
 def part_path(outdir: Path, doc_type: str, facts: DealFacts) -> Path:
     """``OUTDIR/<DocType>_<ClientCode>_v<YYYYMMDD>.docx`` of a split part, inside OUTDIR."""
     d = facts.deal
-    out = (outdir / f"{doc_type}_{safe_component(d.client.code)}_v{d.issue_date:%Y%m%d}.docx").resolve()
-    if out.parent != outdir.resolve():  # pragma: no cover - safe_component prevents it
-        raise RenderError(f"refusing to write outside {outdir}", file=str(out))
-    return out
+    return inside(outdir, f"{doc_type}_{safe_component(d.client.code)}_v{d.issue_date:%Y%m%d}.docx")
 
 
-def _render_part(name: str, doc_type: str, ctx: dict[str, Any], facts: DealFacts, outdir: Path) -> Path:
-    from bidgen.docx.render import CompiledTemplate, render_to_file
+def _render_part(name: str, ctx: dict[str, Any], facts: DealFacts) -> bytes:
+    from bidgen.docx.render import CompiledTemplate
 
-    tpl = CompiledTemplate.load(template_path(name, facts.locale))
-    return render_to_file(tpl, ctx, part_path(outdir, doc_type, facts))
+    return CompiledTemplate.load(template_path(name, facts.locale)).render(ctx)
+
+
+def render_bid(
+    deal: Deal,
+    tender: Tender,
+    outdir: Path,
+    *,
+    locale: str | None = None,
+    template: Path | None = None,
+    split: bool = False,
+    library_dirs: Sequence[Path] = (),
+    draft: str = "",
+    tender_file: str | Path | None = None,
+    facts: DealFacts | None = None,
+) -> list[Rendered]:
+    """The bid package (and with ``split`` each part) rendered in memory, not yet written."""
+    check_tender(deal, tender, tender_file)
+    facts = facts or deal_facts(deal, locale, library_dirs)
+    ctx = bid_context(facts, tender, draft=draft)
+    out = Path(outdir)
+    path, data = render_bytes("bid", ctx, facts, out, template)
+    source = str(tender_file) if tender_file else f"deal {deal.id}"
+    docs = [Rendered("bid", path, data, warnings=bid_warnings(facts, tender), source=source)]
+    if split:
+        for name, (doc_type, keys) in GROUPS.items():
+            if any(ctx["parts"][k] for k in keys):
+                docs.append(Rendered(name, part_path(out, doc_type, facts), _render_part(name, ctx, facts),
+                                     source=source))
+    return docs
 
 
 def make_bid(
@@ -287,15 +312,8 @@ def make_bid(
 
     ``template`` replaces the combined package's template (the parts keep the built-in ones).
     ``tender_file`` only locates errors.  Raises InputError when the tender names another deal
-    or currency.  The first Written is the package, carrying :func:`bid_warnings`.
+    or currency.  The first Written is the package, carrying :func:`bid_warnings`.  The package
+    and its parts are written as one set (all or none).
     """
-    check_tender(deal, tender, tender_file)
-    facts = deal_facts(deal, locale, library_dirs)
-    ctx = bid_context(facts, tender, draft=draft)
-    out = Path(outdir)
-    written = [Written("bid", render_doc("bid", ctx, facts, out, template), warnings=bid_warnings(facts, tender))]
-    if split:
-        for name, (doc_type, keys) in GROUPS.items():
-            if any(ctx["parts"][k] for k in keys):
-                written.append(Written(name, _render_part(name, doc_type, ctx, facts, out)))
-    return written
+    return write_set(render_bid(deal, tender, outdir, locale=locale, template=template, split=split,
+                                library_dirs=library_dirs, draft=draft, tender_file=tender_file))

@@ -29,9 +29,9 @@ from .common import DealFacts, base_context, deal_facts, document_number, projec
 from .content import selection_facts
 
 if TYPE_CHECKING:
-    from bidgen.documents.output import Written
+    from bidgen.documents.output import Rendered, Written
 
-__all__ = ["BriefPolicy", "OBJECTION_KINDS", "brief_context", "make_brief", "margin_percent", "plan_alerts"]
+__all__ = ["BriefPolicy", "OBJECTION_KINDS", "brief_context", "make_brief", "margin_percent", "render_brief", "plan_alerts"]
 
 OBJECTION_KINDS = ("price", "need", "trust", "delay", "comparison")
 HUNDRED = Decimal(100)
@@ -358,6 +358,30 @@ def brief_context(facts: DealFacts, library: Library, *, draft: str = "",
     return ctx, explain
 
 
+def render_brief(
+    deal: Deal,
+    outdir: Path,
+    *,
+    locale: str | None = None,
+    template: Path | None = None,
+    library_dirs: Sequence[Path] = (),
+    draft: str = "",
+    policy: BriefPolicy | None = None,
+    facts: DealFacts | None = None,
+    source: str = "",
+) -> Rendered:
+    """The internal brief rendered in memory (not yet written)."""
+    from bidgen.documents.output import Rendered, load_library, template_path
+    from bidgen.docx.render import CompiledTemplate
+
+    facts = facts or deal_facts(deal, locale, library_dirs)
+    ctx, explain = brief_context(facts, load_library(library_dirs), draft=draft, policy=policy)
+    tpl = CompiledTemplate.load(template_path("brief", facts.locale, template))
+    data = tpl.render(ctx)
+    path = output_path(Path(outdir), "brief", deal.client.code, deal.issue_date)
+    return Rendered("brief", path, data, explain=explain, source=source or f"deal {deal.id}")
+
+
 def make_brief(
     deal: Deal,
     outdir: Path,
@@ -369,13 +393,7 @@ def make_brief(
     policy: BriefPolicy | None = None,
 ) -> Written:
     """Write the internal brief ``Brief_<client>_v<YYYYMMDD>.docx`` for ``deal`` into ``outdir``."""
-    from bidgen.documents.output import Written, load_library, template_path
-    from bidgen.docx.render import CompiledTemplate, render_to_file
+    from bidgen.documents.output import write_set
 
-    facts = deal_facts(deal, locale, library_dirs)
-    ctx, explain = brief_context(facts, load_library(library_dirs), draft=draft, policy=policy)
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    tpl = CompiledTemplate.load(template_path("brief", facts.locale, template))
-    path = render_to_file(tpl, ctx, output_path(outdir, "brief", deal.client.code, deal.issue_date))
-    return Written("brief", path, explain=explain)
+    return write_set([render_brief(deal, outdir, locale=locale, template=template, library_dirs=library_dirs,
+                                   draft=draft, policy=policy)])[0]

@@ -48,6 +48,7 @@ __all__ = [
     "memo_subject",
     "mail_body",
     "build_message",
+    "memo_eml",
     "write_memo_eml",
 ]
 
@@ -222,9 +223,18 @@ def build_message(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: d
     return msg, warnings
 
 
+def memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
+             attachment: bytes, docx_path: Path, *, meeting_file: str | Path | None = None,
+             ) -> tuple[Path, bytes, list[str]]:
+    """The ``.eml`` draft beside the memo ``docx_path`` (attaching ``attachment``), in memory:
+    its path, its bytes and warnings."""
+    msg, warnings = build_message(facts, meeting, terms, ctx, attachment, docx_path.name)
+    out = output_path(docx_path.parent, "memo", facts.deal.client.code, meeting.date, ext=".eml")
+    return out, msg.as_bytes(policy=policy.SMTP), warnings
+
+
 def write_memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
                    docx_path: Path) -> tuple[Path, list[str]]:
     """Write ``<memo name>.eml`` beside the memo, attaching it; returns the path and warnings."""
-    msg, warnings = build_message(facts, meeting, terms, ctx, docx_path.read_bytes(), docx_path.name)
-    out = output_path(docx_path.parent, "memo", facts.deal.client.code, meeting.date, ext=".eml")
-    return write_atomic(out, msg.as_bytes(policy=policy.SMTP)), warnings
+    out, data, warnings = memo_eml(facts, meeting, terms, ctx, docx_path.read_bytes(), docx_path)
+    return write_atomic(out, data), warnings

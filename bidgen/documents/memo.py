@@ -27,7 +27,7 @@ from .memo_strings import memo_text
 from .strings import currency_name
 
 if TYPE_CHECKING:
-    from bidgen.documents.output import Written
+    from bidgen.documents.output import Rendered, Written
 
 __all__ = [
     "AgreedTerms",
@@ -35,6 +35,7 @@ __all__ = [
     "agreed_terms",
     "find_deal",
     "make_memo",
+    "render_memo",
     "memo_context",
 ]
 
@@ -312,6 +313,45 @@ def consistency_warnings(facts: DealFacts, terms: AgreedTerms) -> list[str]:
     return out
 
 
+def render_memo(
+    meeting: Meeting,
+    deal: Deal,
+    outdir: Path,
+    *,
+    locale: str | None = None,
+    template: Path | None = None,
+    library_dirs: Sequence[Path] = (),
+    draft: str = "",
+    now: dt.datetime | None = None,
+    confirm_days: int = CONFIRM_DAYS,
+    facts: DealFacts | None = None,
+    meeting_file: str | Path | None = None,
+) -> list[Rendered]:
+    """The memo and its ``.eml`` draft rendered in memory (not yet written): ``[memo, eml]``."""
+    from bidgen.documents.output import Rendered, template_path
+    from bidgen.docx.render import CompiledTemplate
+    from .eml import late_warning, memo_eml
+
+    if meeting.deal != deal.id:
+        raise InputError(f"the meeting belongs to deal {meeting.deal!r}, not {deal.id!r}", field="deal",
+                         file=str(meeting_file) if meeting_file else None)
+    facts = facts or deal_facts(deal, locale, library_dirs)
+    ctx, terms = memo_context(facts, meeting, draft=draft, confirm_days=confirm_days)
+    outdir = Path(outdir)
+    tpl = CompiledTemplate.load(template_path("memo", facts.locale, template))
+    data = tpl.render(ctx)
+    docx = output_path(outdir, "memo", deal.client.code, meeting.date)
+    eml_path, eml_data, mail_warnings = memo_eml(facts, meeting, terms, ctx, data, docx,
+                                                 meeting_file=meeting_file)
+    warnings = consistency_warnings(facts, terms) + mail_warnings
+    late = late_warning(facts.deal, meeting, now)
+    if late:
+        warnings.insert(0, late)
+    source = str(meeting_file) if meeting_file else f"meeting of {meeting.date.isoformat()}"
+    return [Rendered("memo", docx, data, warnings=warnings, source=source),
+            Rendered("eml", eml_path, eml_data, source=source)]
+
+
 def make_memo(
     meeting: Meeting,
     deal: Deal,
@@ -323,27 +363,16 @@ def make_memo(
     draft: str = "",
     now: dt.datetime | None = None,
     confirm_days: int = CONFIRM_DAYS,
+    meeting_file: str | Path | None = None,
 ) -> list[Written]:
     """Write the memo ``Memo_<client>_v<YYYYMMDD>.docx`` and its ``.eml`` draft into ``outdir``.
 
     ``now`` (default: the current time) decides the 24-hour warning; naive times are read in the
     meeting's time zone.  Returns ``[Written(memo), Written(eml)]``; warnings are on the first.
+    Both files are written as one set (all or none).
     """
-    from bidgen.documents.output import Written, template_path
-    from bidgen.docx.render import CompiledTemplate, render_to_file
-    from .eml import late_warning, write_memo_eml
+    from bidgen.documents.output import write_set
 
-    if meeting.deal != deal.id:
-        raise InputError(f"the meeting belongs to deal {meeting.deal!r}, not {deal.id!r}", field="deal")
-    facts = deal_facts(deal, locale, library_dirs)
-    ctx, terms = memo_context(facts, meeting, draft=draft, confirm_days=confirm_days)
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    tpl = CompiledTemplate.load(template_path("memo", facts.locale, template))
-    docx = render_to_file(tpl, ctx, output_path(outdir, "memo", deal.client.code, meeting.date))
-    eml, mail_warnings = write_memo_eml(facts, meeting, terms, ctx, docx)
-    warnings = consistency_warnings(facts, terms) + mail_warnings
-    late = late_warning(facts.deal, meeting, now)
-    if late:
-        warnings.insert(0, late)
-    return [Written("memo", docx, warnings=warnings), Written("eml", eml)]
+    return write_set(render_memo(meeting, deal, outdir, locale=locale, template=template,
+                                 library_dirs=library_dirs, draft=draft, now=now, confirm_days=confirm_days,
+                                 meeting_file=meeting_file))

@@ -155,31 +155,14 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, fsync: bool = Tru
 
     The bytes go to a temporary file in the same directory, which is flushed, fsynced
     (file, then directory; ``fsync=False`` skips both, e.g. for a bulk run that syncs once
-    at the end) and renamed over ``path`` with :func:`os.replace`.  On any failure the
-    temporary file is removed and ``path`` is left as it was.  Raises RenderError on OS
-    errors.
+    at the end) and renamed over ``path`` with :func:`os.replace` (a symlink at ``path`` is
+    replaced, never followed).  On any failure the temporary file is removed and ``path`` is
+    left as it was.  Raises WriteError (exit 1) on OS errors.  Several files that belong
+    together go through :class:`bidgen.docx.commit.FileSet` instead.
     """
-    target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise RenderError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fchmod(fh.fileno(), _target_mode(target))
-            if fsync:
-                os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        _silent_unlink(tmp)
-        if isinstance(exc, OSError):
-            raise RenderError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
-        raise
-    if fsync:
-        _fsync_dir(target.parent)
-    return target
+    from bidgen.docx.commit import Pending, commit_files
+
+    return commit_files([Pending(Path(path), data)], fsync=fsync)[0]
 
 
 def _target_mode(target: Path) -> int:
