@@ -105,9 +105,10 @@ def _err(exc: OSError, target: Path, what: str = "cannot write") -> WriteError:
     return WriteError(f"{what}: {exc.strerror or exc}; no document of this set was changed", file=str(target))
 
 
-def commit_files(files: list[Pending], *, fsync: bool = True) -> list[Path]:
+def commit_files(files: list[Pending], *, fsync: bool = True, mkdirs: bool = True) -> list[Path]:
     """Write ``files`` all-or-nothing (see the module doc).  ``fsync=False`` skips the per-file
-    and per-folder fsync (a bulk run calls :func:`sync_dirs` once at the end instead)."""
+    and per-folder fsync (a bulk run calls :func:`sync_dirs` once at the end instead);
+    ``mkdirs`` creates missing folders."""
     temps: list[tuple[Pending, str]] = []
     backups: dict[Path, str] = {}
     replaced: list[Pending] = []
@@ -115,7 +116,8 @@ def commit_files(files: list[Pending], *, fsync: bool = True) -> list[Path]:
         # 1. every file to a temporary file beside its target
         for f in files:
             try:
-                f.path.parent.mkdir(parents=True, exist_ok=True)
+                if mkdirs:
+                    f.path.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=f.path.parent, prefix=f".{f.path.name}.", suffix=".tmp")
             except OSError as exc:
                 raise _err(exc, f.path) from exc

@@ -162,7 +162,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, fsync: bool = Tru
     """
     from bidgen.docx.commit import Pending, commit_files
 
-    return commit_files([Pending(Path(path), data)], fsync=fsync)[0]
+    return commit_files([Pending(Path(path), data)], fsync=fsync, mkdirs=False)[0]
 
 
 def _target_mode(target: Path) -> int:
