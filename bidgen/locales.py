@@ -1,8 +1,11 @@
 """Locale-aware formatting of numbers, money, percentages and dates, through babel.
 
-Every function takes the *client* locale.  Unknown or unsupported locales fall back
-sensibly (``zh`` → ``zh_CN``, ``zh_HK``/``zh_Hant`` → ``zh_TW``, ``en`` → ``en_US``, anything
-babel cannot parse → ``en_US``), so a deal in any locale still renders.
+Every function takes the *client* locale.  A document's texts come from the supported locale
+nearest to it (:func:`content_locale`: ``zh_HK`` → zh_TW texts, ``fr_FR`` → en_US texts), while its
+numbers, currency amounts and dates are formatted in the locale itself (:func:`formatting_locale`:
+``fr_FR`` writes ``156 849,00`` and ``17 janvier 2027`` in English sentences).  A locale babel does
+not know is a user error with a did-you-mean (:func:`require_locale`); the formatting helpers
+below still fall back to ``en_US`` for one, so that reading a document never fails on it.
 
 Money is always quantized to the currency's minor unit (ROUND_HALF_UP) before formatting,
 so what a client reads is exactly what the pricing computed.
@@ -49,6 +52,71 @@ def normalize_locale(locale: str | None) -> str:
         if parsed.territory in ("CN", "TW") and parsed.script in (None, "Hans" if parsed.territory == "CN" else "Hant"):
             return f"zh_{parsed.territory}"
     return str(parsed)
+
+
+@lru_cache(maxsize=1)
+def _known_locales() -> tuple[str, ...]:
+    from babel.localedata import locale_identifiers
+
+    return tuple(sorted(locale_identifiers()))
+
+
+def suggest_locale(text: str) -> str | None:
+    """The known locale closest to ``text`` (``fr_FX`` → ``fr_FR``, ``en_EN`` → ``en_US``), or None."""
+    import difflib
+
+    key = str(text).strip().replace("-", "_")
+    known = _known_locales()
+    lower = {k.lower(): k for k in known}
+    if key.lower() in lower:
+        return lower[key.lower()]
+    lang, _, territory = key.partition("_")
+    same_language = [k for k in known if k.split("_")[0].lower() == lang.lower() and k.count("_") == 1]
+    if same_language:  # a known language with a territory it has no locale for: its usual locale
+        usual = {"en": "en_US", "zh": "zh_CN", "fr": "fr_FR", "de": "de_DE", "es": "es_ES", "pt": "pt_BR",
+                 "ar": "ar_SA", "ja": "ja_JP", "ko": "ko_KR", "it": "it_IT", "nl": "nl_NL", "ru": "ru_RU"}
+        own = f"{lang.lower()}_{lang.upper()}"  # de_DE, fr_FR, it_IT
+        return usual.get(lang.lower()) or (own if own in known else same_language[0])
+    close = difflib.get_close_matches(key, [k for k in known if "_" in k], n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    by_territory = [k for k in known if territory and k.endswith("_" + territory.upper()) and k.count("_") == 1]
+    return by_territory[0] if by_territory else None
+
+
+def locale_problem(text: str | None) -> str | None:
+    """Why ``text`` is not a locale bidgen can write documents in (None when it is)."""
+    from babel import Locale, UnknownLocaleError
+
+    key = str(text or "").strip().replace("-", "_")
+    if not key:
+        return "no locale given (e.g. zh_CN, zh_TW, en_US, fr_FR)"
+    if key.lower() in _ALIASES:
+        return None
+    try:
+        Locale.parse(key)
+        return None
+    except (ValueError, UnknownLocaleError, TypeError):
+        pass
+    guess = suggest_locale(key)
+    hint = f"did you mean {guess}?" if guess else "e.g. zh_CN, zh_TW, en_US, fr_FR"
+    return f"unknown locale {text!r}: {hint}"
+
+
+def require_locale(text: str | None, *, field: str = "locale", file: str | None = None) -> str:
+    """``text`` normalised (``zh-TW`` → ``zh_TW``), or an :class:`InputError` with a did-you-mean."""
+    from .errors import InputError
+
+    problem = locale_problem(text)
+    if problem is not None:
+        raise InputError(problem, field=field, file=file)
+    return normalize_locale(text)
+
+
+def formatting_locale(requested: str | None) -> str:
+    """The locale that formats a document's numbers, amounts and dates: the requested one itself, so
+    that ``fr_FR`` reads ``156 849,00`` and ``17 janvier 2027`` (in the nearest texts, English)."""
+    return normalize_locale(requested)
 
 
 @lru_cache(maxsize=64)
@@ -123,7 +191,21 @@ def format_percent(value: Decimal | int, locale: str | None) -> str:
     from babel.numbers import format_percent as _fp
 
     frac = Decimal(value) / Decimal(100)
-    return _fp(frac, format="#,##0.###%", locale=normalize_locale(locale), decimal_quantization=False)
+    return _fp(frac, format=_percent_pattern(normalize_locale(locale)), locale=normalize_locale(locale),
+               decimal_quantization=False)
+
+
+@lru_cache(maxsize=64)
+def _percent_pattern(locale: str) -> str:
+    """The locale's own percent pattern (``#,##0 %`` in fr, ``%#,##0`` in tr) with up to three decimals."""
+    from babel import Locale
+
+    try:
+        pattern = Locale.parse(locale).percent_formats[None].pattern
+    except Exception:  # noqa: BLE001 - a locale without percent data: the plain pattern
+        return "#,##0.###%"
+    pattern = pattern.split(";")[0]
+    return pattern.replace("#,##0", "#,##0.###", 1) if "#,##0" in pattern else "#,##0.###%"
 
 
 def format_date(value: _dt.date, locale: str | None) -> str:

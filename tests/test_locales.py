@@ -63,7 +63,7 @@ def test_quantize_refuses_float():
     (30, "zh_CN", "30%"),
     (Decimal("0.05"), "zh_CN", "0.05%"),
     (Decimal("12.5"), "en_US", "12.5%"),
-    (Decimal("5"), "de_DE", "5%"),
+    (Decimal("5"), "de_DE", "5\xa0%"),
 ])
 def test_percent_in_percent_units(value, locale, expected):
     assert format_percent(value, locale) == expected

@@ -249,12 +249,37 @@ def test_unit_price_at_the_currency_precision_is_padded_as_money(tmp_path):
     assert row[4] == "1,234,567" and row[6] == "3,703,701"
 
 
-def test_fallback_locale_formats_dates_in_the_documents_language(tmp_path):
-    # fr_FR falls back to English texts: the dates and numbers must be English too, not "17 janvier 2027"
+def test_any_babel_locale_gets_its_own_formats_with_the_nearest_texts(tmp_path):
+    # fr_FR: English texts (the nearest built-in), French numbers, percentages and dates throughout,
+    # library clauses included (README: any babel locale for numbers and dates)
     path = _edge(tmp_path, locale="fr_FR", currency="EUR", price="1234.5", tax=20)
-    text = document_text(path)
-    assert "January 17, 2027" in text
-    assert "janvier" not in text and "1 234" not in text.replace("\u202f", " ")
+    text = document_text(path).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "17 janvier 2027" in text and "January 17, 2027" not in text
+    assert "Solution Proposal" in text  # the texts stay English
+    assert "1 234,50" in text and "1,234.50" not in text
+    assert "20 %" in text
+    (tmp_path / "de").mkdir()
+    de = document_text(_edge(tmp_path / "de", locale="de_DE", currency="EUR", price="1234.5", tax=20))
+    assert "17. Januar 2027" in de and "1.234,50" in de
+
+
+@pytest.mark.parametrize(("bad", "hint"), [("xx_YY", "e.g. zh_CN"), ("de_DX", "did you mean de_DE?"),
+                                           ("en_EN", "did you mean en_US?")])
+def test_unknown_locale_is_an_error_with_a_did_you_mean(tmp_path, capsys, bad, hint):
+    from bidgen.cli import main
+
+    assert main(["proposal", str(example("deal-en_US.yaml")), "-o", str(tmp_path / "out"), "--locale", bad]) == 2
+    err = capsys.readouterr().err
+    assert f"unknown locale '{bad}'" in err and hint in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    src = tmp_path / "deal.yaml"
+    src.write_text(example("deal-en_US.yaml").read_text(encoding="utf-8").replace("locale: en_US", f"locale: {bad}"),
+                   encoding="utf-8")
+    assert main(["proposal", str(src), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "deal.yaml:3: locale: unknown locale" in err and hint in err
+    with pytest.raises(Exception, match="unknown locale"):  # the library refuses it too, not only the CLI
+        make_proposal(load_deal(example("deal-en_US.yaml")), tmp_path / "out", locale=bad)
 
 
 def test_zero_tax_reads_no_tax_not_tax_excluded(tmp_path):

@@ -11,7 +11,19 @@ OUTDIR = click.option(
     "-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
     help="Folder to write the documents into (created if missing).",
 )
-LOCALE = click.option("--locale", default=None, help="Document locale (zh_CN, zh_TW, en_US, …); default: the deal's.")
+def _locale(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An unknown --locale is a user error with a did-you-mean, never a silent fall-back to English."""
+    if value is None:
+        return None
+    from bidgen.locales import require_locale
+
+    require_locale(value, field="--locale")
+    return value
+
+
+LOCALE = click.option("--locale", default=None, callback=_locale,
+                      help="Document locale (zh_CN, zh_TW, en_US, or any babel locale such as fr_FR: its numbers, "
+                           "amounts and dates, with the nearest texts); default: the deal's.")
 TEMPLATE = click.option(
     "--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="Your own Word template using the same context (see docs/templates.md).",

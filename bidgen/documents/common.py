@@ -20,7 +20,8 @@ from ..locales import (
     format_date,
     format_number,
     format_percent,
-    normalize_locale,
+    formatting_locale,
+    require_locale,
 )
 from bidgen.inputs.models import Deal
 from ..money import Pricing, compute_pricing
@@ -75,20 +76,12 @@ class DealFacts:
         return text(self.locale, key, **fields)
 
 
-def formatting_locale(requested: str, c_loc: str) -> str:
-    """The locale that formats numbers and dates: the requested one where the documents are written
-    in its language (``en_GB`` dates in English text), else the content locale it falls back to, so
-    that an English document for ``fr_FR`` or ``ja_JP`` never mixes in ``25 novembre 2026``."""
-    fmt = normalize_locale(requested)
-    return fmt if fmt.split("_")[0].lower() == c_loc.split("_")[0] else c_loc
-
-
 def deal_facts(deal: Deal, locale: str | None = None, library_dirs: Sequence[Path] = ()) -> DealFacts:
     """Compute a deal's pricing and total in words once, for the documents' locale.
 
     ``locale`` overrides the deal's own locale (``--locale``); formatting follows it too.
     """
-    loc = locale or deal.locale
+    loc = require_locale(locale, field="--locale") if locale else deal.locale
     pricing = compute_pricing(
         deal.items,
         currency=deal.currency,
@@ -100,7 +93,7 @@ def deal_facts(deal: Deal, locale: str | None = None, library_dirs: Sequence[Pat
     return DealFacts(
         deal=deal,
         locale=c_loc,
-        fmt_locale=formatting_locale(loc, c_loc),
+        fmt_locale=formatting_locale(loc),
         pricing=pricing,
         total_words=amount_in_words(pricing.total, deal.currency, c_loc),
         library_dirs=tuple(library_dirs),

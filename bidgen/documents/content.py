@@ -57,8 +57,8 @@ def build_content(facts: DealFacts, library: Library, *, clause_kinds: tuple[str
     params = library_params(facts)
     loc, cur = facts.locale, facts.currency
 
-    def render(entry):
-        return entry.render(loc, params, currency=cur)
+    def render(entry):  # the texts of the content locale, the numbers and dates of the deal's own locale
+        return entry.render(facts.fmt_locale, params, currency=cur)
 
     narrative = list(d.narrative or [])
     scqa = _pick(library, "scqa", _named(library, narrative, {"scqa"}) if narrative else [], facts, content)

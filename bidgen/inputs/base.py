@@ -356,13 +356,12 @@ def _country(value: Any) -> str:
 
 
 def _locale(value: Any) -> str:
-    from babel import Locale, UnknownLocaleError
+    from ..locales import locale_problem
 
     text = _text(value)
-    try:
-        Locale.parse(text.replace("-", "_"))
-    except (ValueError, UnknownLocaleError, TypeError):
-        raise ValueError(f"not a known locale: {text!r} (e.g. zh_CN, zh_TW, en_US)") from None
+    problem = locale_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
     return text
 
 
