@@ -109,14 +109,31 @@ def test_price_mismatch_and_quoted_total(tmp_path):
     assert "（同报价）" in doc.all_text()
 
 
-def test_open_item_colours(zh):
-    document = docx.Document(str(zh[0].path))
-    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == ["序号", "事项", "负责人", "完成期限"])
-    assert len(table.rows) == 3
-    for row in table.rows[1:]:
-        colours = [str(run.font.color.rgb) for cell in row.cells[1:] for p in cell.paragraphs for run in p.runs]
-        assert colours == ["C00000", "1F4E79", "375623"]
+def test_open_items_carry_no_colours_and_no_legend(zh, en):
+    """The memo goes to the client: no colour coding of open items and no colour legend (issue 12)."""
+    for memo, head in ((zh[0], ["序号", "事项", "负责人", "完成期限"]), (en[0], ["No.", "Item", "Owner", "Deadline"])):
+        document = docx.Document(str(memo.path))
+        table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == head)
+        for row in table.rows[1:]:
+            colours = {run.font.color.rgb for cell in row.cells for p in cell.paragraphs for run in p.runs}
+            assert colours <= {None}
+        text = read_docx(memo.path).all_text()
+        assert "红色" not in text and "in red" not in text and "blue" not in text
+    table = next(t for t in docx.Document(str(zh[0].path)).tables if t.rows[0].cells[0].text == "序号"
+                 and t.rows[0].cells[1].text == "事项")
     assert [c.text for c in table.rows[1].cells] == ["1", "确认验收标准与测试用例", "陈静", "2026年11月26日"]
+
+
+def test_concerns_table_shows_no_internal_category(zh, en):
+    """The objection kinds (价格, Competitor, Trust) are the brief's internal labels, not the client's."""
+    zh_doc, en_doc = read_docx(zh[0].path), read_docx(en[0].path)
+    zh_rows = next(t for t in zh_doc.tables if t[0][1:] == ["客户意见", "处理结果"])
+    assert zh_rows[0] == ["序号", "客户意见", "处理结果"] and zh_rows[1][1] == "总价比竞品高 8%"
+    en_rows = next(t for t in en_doc.tables if t[0][1:] == ["Concern", "Resolution"])
+    assert len(en_rows[0]) == 3
+    for word in ("Competitor", "Trust", "Comparison"):
+        assert all(word not in cell for row in en_rows for cell in row)
+    assert all("价格" != cell for row in zh_rows for cell in row)
 
 
 def test_deterministic(tmp_path):
@@ -159,7 +176,7 @@ def test_eml_en_reaches_attendees_listed_with_email(en):
         "omar.almansoori@gulflogistics.example", "priya.raman@gulflogistics.example"]
     assert not any("e-mail address" in w for w in memo.warnings)
     body = msg.get_body(("plain",)).get_content()
-    assert body.startswith("Dear Omar Al Mansoori and Priya Raman,")
+    assert body.splitlines()[0] == "Dear Mr. Al Mansoori and Ms. Raman,"
     assert "Price: USD 156,849.00 (including 5% tax)" in body
     assert "(2) On go-live acceptance: 60%, USD 94,109.40, within 45 days" in body
 
@@ -240,7 +257,7 @@ def test_pdf_conversion(zh, tmp_path):
 
 
 def test_both_signature_lines_are_on_the_same_row(zh, en):
-    for memo, label in ((zh[0], "授权代表（签字）："), (en[0], "Authorized signature:")):
+    for memo, label in ((zh[0], "授权代表签字（盖章）："), (en[0], "Authorized signature and company seal:")):
         sign = read_docx(memo.path).tables[-1]
         rows = [r for r in sign if label in r]
         assert rows == [[label, label]]

@@ -271,7 +271,7 @@ def part_qualifications(b: BidBuilder) -> None:
 
 def part_service(b: BidBuilder) -> None:
     L = b.L
-    b.para(L["s_intro"].format(project="{{ project.name }}", seller="{{ seller.name }}"), align=b.body_align)
+    b.para(L["s_intro"].format(project="{{ tender.title }}", seller="{{ seller.name }}"), align=b.body_align)
     b.tag("{%p for s in service %}")
     b.item("s.no", ("{{ s.title }}" + L["colon"], "b"), "{{ s.text }}", justify=False)
     b.tag("{%p endfor %}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docx.shared import Pt, RGBColor
 from docxbuild import Col, TemplateBuilder
-from tmpl_memo import RED
+RED = "C00000"  # the brief (internal) marks risks in red
 
 KIND = "brief"
 

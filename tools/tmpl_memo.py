@@ -1,67 +1,57 @@
 """The confirmation memo template: meeting, attendees, feedback, objections, agreed terms, open items.
 
-House style (DOMAIN.md): open items in red, owners in blue, deadlines in green.
+The memo goes to the client: it carries no internal labels (the objection kinds of the brief),
+no colour coding and no colour legend (issue 12). Open items are a plain table.
 """
 
 from __future__ import annotations
 
-from docx.shared import RGBColor
 from docxbuild import Col, TemplateBuilder
 
 KIND = "memo"
 
-RED, BLUE, GREEN = "C00000", "1F4E79", "375623"
 LABELS = {
     "zh_CN": dict(
         doc="会谈确认函", to="致：", overview="会谈概况", date="会谈日期", mode="会谈方式", place="会谈地点",
         topic="会谈主题", no="文件编号", attendees="出席人员", att_cols=("单位", "姓名", "职务"),
         feedback="客户反馈", responses="我方回应", objections="异议及处理结果",
-        obj_cols=("序号", "类型", "客户意见", "处理结果"), agreed="双方约定事项",
+        obj_cols=("序号", "客户意见", "处理结果"), agreed="双方约定事项",
         agreed_intro="经双方确认，约定如下：", price="合同价格", words="大写金额", range="价格区间",
         quoted="合同价格", delivery="交货期", delivery_text=("合同签订后 ", " 个日历日内交货"),
         warranty="质保期", warranty_text=("自验收合格之日起 ", " 个月"), payment="付款安排",
         pay_cols=("序号", "付款节点", "比例", "金额", "付款期限"), pay_total="合计", other="其他约定",
         open_items="待办事项", open_cols=("序号", "事项", "负责人", "完成期限"), next="后续安排",
-        confirm="确认", note_open="（待办事项以红色标示，负责人以蓝色标示，完成期限以绿色标示。）",
+        confirm="确认",
         page="第 {PAGE} 页 / 共 {NUMPAGES} 页", paren=("（", "）"),
     ),
     "zh_TW": dict(
         doc="會談確認函", to="致：", overview="會談概況", date="會談日期", mode="會談方式", place="會談地點",
         topic="會談主題", no="文件編號", attendees="出席人員", att_cols=("單位", "姓名", "職稱"),
         feedback="客戶意見", responses="我方回應", objections="異議及處理結果",
-        obj_cols=("序號", "類型", "客戶意見", "處理結果"), agreed="雙方約定事項",
+        obj_cols=("序號", "客戶意見", "處理結果"), agreed="雙方約定事項",
         agreed_intro="經雙方確認，約定如下：", price="合約價格", words="大寫金額", range="價格區間",
         quoted="合約價格", delivery="交貨期", delivery_text=("合約簽訂後 ", " 個日曆天內交貨"),
         warranty="保固期", warranty_text=("自驗收合格之日起 ", " 個月"), payment="付款安排",
         pay_cols=("序號", "付款節點", "比例", "金額", "付款期限"), pay_total="合計", other="其他約定",
         open_items="待辦事項", open_cols=("序號", "事項", "負責人", "完成期限"), next="後續安排",
-        confirm="確認", note_open="（待辦事項以紅色標示，負責人以藍色標示，完成期限以綠色標示。）",
+        confirm="確認",
         page="第 {PAGE} 頁 / 共 {NUMPAGES} 頁", paren=("（", "）"),
     ),
     "en_US": dict(
         doc="Meeting Confirmation", to="To: ", overview="Meeting", date="Date", mode="Format", place="Place",
         topic="Topic", no="Reference", attendees="Attendees", att_cols=("Company", "Name", "Title"),
         feedback="What you told us", responses="Our responses", objections="Concerns raised and how they were resolved",
-        obj_cols=("No.", "Type", "Concern", "Resolution"), agreed="Agreed terms",
+        obj_cols=("No.", "Concern", "Resolution"), agreed="Agreed terms",
         agreed_intro="Both parties agreed the following terms:", price="Price", words="Price in words",
         range="Price range", quoted="Price", delivery="Delivery",
         delivery_text=("Within ", " calendar days of contract signature"), warranty="Warranty",
         warranty_text=("", " months from acceptance"), payment="Payment schedule",
         pay_cols=("No.", "Milestone", "Share", "Amount", "Due"), pay_total="Total", other="Also agreed",
         open_items="Open items", open_cols=("No.", "Item", "Owner", "Deadline"), next="Next steps",
-        confirm="Confirmation", note_open="(Open items in red, owners in blue, deadlines in green.)",
+        confirm="Confirmation",
         page="Page {PAGE} of {NUMPAGES}", paren=(" (", ")"),
     ),
 }
-
-
-def _color_body_row(b: TemplateBuilder, colors: dict[int, str]) -> None:
-    """Colour the runs of the loop row (row 2) of the last table, column by column."""
-    row = b.doc.tables[-1].rows[2]
-    for index, color in colors.items():
-        for paragraph in row.cells[index].paragraphs:
-            for run in paragraph.runs:
-                run.font.color.rgb = RGBColor.from_string(color)
 
 
 def _money(term: str, value: str) -> str:
@@ -96,8 +86,8 @@ def _meeting(b: TemplateBuilder, L: dict) -> None:
     b.tag("{%p if meeting.objections %}")
     b.heading(L["objections"])
     oc = L["obj_cols"]
-    b.loop_table([Col(oc[0], "{{ o.no }}", 1.1, center=True), Col(oc[1], "{{ o.kind }}", 2.4, center=True),
-                  Col(oc[2], "{{ o.said }}", 5.6), Col(oc[3], "{{ o.resolution }}", 7.5)], "o in meeting.objections")
+    b.loop_table([Col(oc[0], "{{ o.no }}", 1.1, center=True), Col(oc[1], "{{ o.said }}", 6.8),
+                  Col(oc[2], "{{ o.resolution }}", 8.7)], "o in meeting.objections")
     b.tag("{%p endif %}")
 
 
@@ -146,8 +136,6 @@ def _follow_up(b: TemplateBuilder, L: dict) -> None:
     oc = L["open_cols"]
     b.loop_table([Col(oc[0], "{{ i.no }}", 1.1, center=True), Col(oc[1], "{{ i.item }}", 8.2),
                   Col(oc[2], "{{ i.owner }}", 3.3), Col(oc[3], "{{ i.due }}", 4.0)], "i in meeting.open_items")
-    _color_body_row(b, {1: RED, 2: BLUE, 3: GREEN})
-    b.para(L["note_open"], style="Small Print")
     b.tag("{%p endif %}")
     b.heading(L["next"])
     b.tag("{%p for s in meeting.next_steps %}")
@@ -176,8 +164,8 @@ def build(locale: str) -> TemplateBuilder:
     b.para("{{ meeting.confirm }}", align="justify")
     b.spacer(8)
     b.signature_block(
-        # both signature lines on the same row (the supplier's has its representative above it)
-        ["{{ sign.client }}", "", "{{ sign.rep }}", "{{ sign.date }}"],
+        # both parties: company, representative, signature and seal, date (lines on the same rows)
+        ["{{ sign.client }}", "{{ sign.theirs }}", "{{ sign.rep }}", "{{ sign.date }}"],
         ["{{ sign.seller }}", "{{ sign.ours }}", "{{ sign.rep }}", "{{ sign.date }}"],
     )
     return b

@@ -23,7 +23,7 @@ LABELS = {
         warranty="质保期", warranty_text=("自验收合格之日起 ", " 个月"), sla="服务水平",
         penalty="逾期交货违约金", validity="报价有效期", validity_text=("本报价有效期至 ", ""),
         next="后续步骤", next_cols=("序号", "行动", "负责方", "完成日期"),
-        closing="如蒙垂询，敬请联系：", page="第 {PAGE} 页 / 共 {NUMPAGES} 页", confidential="商业机密 · 仅供",
+        closing="如蒙垂询，敬请联系：", accept="确认签署", page="第 {PAGE} 页 / 共 {NUMPAGES} 页", confidential="商业机密 · 仅供",
         confidential2="评估使用", tbl_no="文件编号",
     ),
     "zh_TW": dict(
@@ -40,7 +40,7 @@ LABELS = {
         warranty="保固期", warranty_text=("自驗收合格之日起 ", " 個月"), sla="服務水準",
         penalty="逾期交貨違約金", validity="報價有效期", validity_text=("本報價有效至 ", ""),
         next="後續步驟", next_cols=("序號", "行動", "負責方", "完成日期"),
-        closing="如需進一步資訊，敬請聯絡：", page="第 {PAGE} 頁 / 共 {NUMPAGES} 頁", confidential="商業機密 · 僅供",
+        closing="如需進一步資訊，敬請聯絡：", accept="確認簽署", page="第 {PAGE} 頁 / 共 {NUMPAGES} 頁", confidential="商業機密 · 僅供",
         confidential2="評估使用", tbl_no="文件編號",
     ),
     "en_US": dict(
@@ -57,7 +57,7 @@ LABELS = {
         warranty="Warranty", warranty_text=("", " months from acceptance"), sla="Service levels",
         penalty="Late-delivery penalty", validity="Offer validity", validity_text=("This offer is valid until ", ""),
         next="Next steps", next_cols=("No.", "Action", "Owner", "Due date"),
-        closing="For any question, please contact ", page="Page {PAGE} of {NUMPAGES}",
+        closing="For any question, please contact ", page="Page {PAGE} of {NUMPAGES}", accept="Acceptance",
         confidential="Confidential · prepared for", confidential2="", tbl_no="Document No.",
     ),
 }
@@ -220,5 +220,14 @@ def build(locale: str) -> TemplateBuilder:
     b.spacer(10, keep_with_next=True)
     b.para(L["closing"], "{{ seller.contact_line }}", style="Small Print")
     b.tag("{%p endif %}")
+
+    # 10 signature and seal of both parties
+    b.heading(L["accept"])
+    b.para("{{ sign.intro }}", align="justify").paragraph_format.keep_with_next = True
+    b.spacer(8, keep_with_next=True)
+    b.signature_block(
+        ["{{ sign.client }}", "{{ sign.client_rep }}", "{{ sign.rep }}", "{{ sign.date }}"],
+        ["{{ sign.seller }}", "{{ sign.seller_rep }}", "{{ sign.rep }}", "{{ sign.date }}"],
+    )
     return b
 

@@ -137,9 +137,13 @@ def deviations_context(facts: DealFacts, tender: Tender) -> dict[str, Any]:
 def service_items(facts: DealFacts) -> list[dict[str, Any]]:
     """The after-sales commitments: warranty, response times, tier coverage, contact, after warranty."""
     d, loc = facts.deal, facts.locale
+    kinds = {i.item_kind for i in d.items}
+    # worded by what is sold: equipment gets repair and spare parts; software and services do not
+    variant = "" if "goods" in kinds else ".software" if "software" in kinds else ".service"
     items: list[tuple[str, str]] = []
     if d.terms.warranty_months is not None:
-        items.append(("svc.warranty", bid_text(loc, "svc.warranty", months=facts.number(d.terms.warranty_months))))
+        items.append(("svc.warranty", bid_text(loc, "svc.warranty" + variant,
+                                               months=facts.number(d.terms.warranty_months))))
     sla = sla_text(facts)
     if sla:
         items.append(("svc.sla", bid_text(loc, "svc.sla", sla=sla)))
@@ -148,7 +152,7 @@ def service_items(facts: DealFacts) -> list[dict[str, Any]]:
     if c is not None:
         items.append(("svc.contact", contact_line(facts)))
     if d.terms.warranty_months is not None:
-        items.append(("svc.after", bid_text(loc, "svc.after")))
+        items.append(("svc.after", bid_text(loc, "svc.after" + variant)))
     return [{"no": i, "key": key, "title": bid_text(loc, key + ".title"), "text": text}
             for i, (key, text) in enumerate(items, start=1)]
 

@@ -35,6 +35,10 @@ BID_STRINGS: dict[str, dict[str, str]] = {
         "svc.contact.title": "服务联系人",
         "svc.after.title": "质保期满后",
         "svc.after": "继续提供技术支持和备品备件供应，服务费用由双方另行协商确定。",
+        "svc.warranty.software": "自验收合格之日起 {months} 个月。质保期内报告的软件缺陷及不符合约定的服务，我方负责免费纠正。",
+        "svc.after.software": "继续提供技术支持和软件更新服务，服务费用由双方另行协商确定。",
+        "svc.warranty.service": "自验收合格之日起 {months} 个月。质保期内书面提出的不符合约定的服务，我方负责免费重新提供。",
+        "svc.after.service": "继续提供技术支持服务，服务费用由双方另行协商确定。",
     },
     "zh_TW": {
         "title": "投標文件",
@@ -63,6 +67,10 @@ BID_STRINGS: dict[str, dict[str, str]] = {
         "svc.contact.title": "服務聯絡人",
         "svc.after.title": "保固期滿後",
         "svc.after": "持續提供技術支援及備品供應，服務費用由雙方另行協議。",
+        "svc.warranty.software": "自驗收合格之日起 {months} 個月。保固期內通報之軟體缺陷及不符約定之服務，本公司負責免費修正。",
+        "svc.after.software": "持續提供技術支援及軟體更新服務，服務費用由雙方另行協議。",
+        "svc.warranty.service": "自驗收合格之日起 {months} 個月。保固期內以書面提出不符約定之服務，本公司負責免費重新提供。",
+        "svc.after.service": "持續提供技術支援服務，服務費用由雙方另行協議。",
     },
     "en_US": {
         "title": "Bid Submission",
@@ -94,6 +102,13 @@ BID_STRINGS: dict[str, dict[str, str]] = {
         "svc.contact.title": "Service contact",
         "svc.after.title": "After the warranty",
         "svc.after": "Continued technical support and spare parts supply on terms to be agreed between the parties.",
+        "svc.warranty.software": "{months} months from acceptance. Software defects and non-conforming services "
+                                 "reported during the warranty are corrected free of charge.",
+        "svc.after.software": "Continued technical support and software updates on terms to be agreed between the "
+                              "parties.",
+        "svc.warranty.service": "{months} months from acceptance. Services that do not conform and are reported in "
+                                "writing during the warranty are performed again free of charge.",
+        "svc.after.service": "Continued technical support on terms to be agreed between the parties.",
     },
 }
 

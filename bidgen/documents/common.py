@@ -26,6 +26,7 @@ from ..locales import (
 from bidgen.inputs.models import Deal
 from ..money import Pricing, compute_pricing
 from ..words import amount_in_words, format_money_text
+from ..words.people import Person, greeting, reference
 from bidgen.paths import safe_component
 from .strings import currency_name, join_list, text
 
@@ -117,6 +118,67 @@ def contact_line(facts: DealFacts) -> str:
     if facts.locale.startswith("zh"):
         return c.name + (f"（{c.title}）" if c.title else "") + (reach if c.title else f" {reach}" if reach else "")
     return ", ".join(x for x in (c.name, c.title, reach) if x)
+
+
+def person(*sources: Any) -> Person | None:
+    """One person from several records of them (a meeting attendee and the deal contact of the
+    same name): the first record that gives a field wins; None when no record is given."""
+    records = [r for r in sources if r is not None]
+    if not records:
+        return None
+
+    def first(field: str) -> Any:
+        return next((getattr(r, field, None) for r in records if getattr(r, field, None)), None)
+
+    return Person(name=records[0].name, title=first("title") or "", salutation=first("salutation"),
+                  surname=first("surname"))
+
+
+def client_contact(facts: DealFacts, name: str) -> Any:
+    """The deal's client contact called ``name`` (case and spaces ignored), or None."""
+    key = name.strip().casefold()
+    return next((c for c in facts.deal.client.contacts if c.name.strip().casefold() == key), None)
+
+
+def name_ref(facts: DealFacts, who: Person, *, with_title: bool = True) -> str:
+    """How the documents' text names a person: ``Mr. Omar Al Mansoori, Head of Procurement`` / ``张伟总监``."""
+    return reference(who, facts.locale, with_title=with_title)
+
+
+def name_greeting(facts: DealFacts, who: Person) -> str:
+    """How a letter addresses a person: ``Mr. Al Mansoori`` / ``张总``."""
+    return greeting(who, facts.locale)
+
+
+def signatory_line(facts: DealFacts, who: Person | None) -> str:
+    """``Mr. Omar Al Mansoori, Head of Procurement`` / ``张伟（采购总监）``: a signature block's representative."""
+    if who is None:
+        return ""
+    if facts.locale.startswith("zh"):
+        return who.name + (f"（{who.title}）" if who.title else "")
+    return name_ref(facts, who)
+
+
+_SIGNING_ROLES = ("purchaser", "executive", "project_lead")
+
+
+def client_signatory(facts: DealFacts, present: Sequence[Any] | None = None) -> Person | None:
+    """Who signs for the client: among ``present`` (meeting attendees) when given, else among the
+    deal's contacts — the purchaser, else the executive, else the project lead; with attendees
+    and no such role, the first attendee. None when nobody fits."""
+    contacts = list(facts.deal.client.contacts)
+    if present is not None:
+        pairs = [(a, client_contact(facts, a.name)) for a in present]
+        for role in _SIGNING_ROLES:
+            for a, c in pairs:
+                if c is not None and c.role == role:
+                    return person(a, c)
+        return person(*pairs[0]) if pairs else None
+    for role in _SIGNING_ROLES:
+        for c in contacts:
+            if c.role == role:
+                return person(c)
+    return None
 
 
 def project_name(facts: DealFacts) -> str:
@@ -347,6 +409,10 @@ def library_params(facts: DealFacts) -> dict[str, Any]:
         params["pain_points"] = [{"need": p.need, "impact": p.impact or ""} for p in pains]
     if d.items:
         params["product"] = d.items[0].description
+    kinds = {i.item_kind for i in d.items}
+    params["sells_goods"] = "goods" in kinds
+    params["sells_software"] = "software" in kinds
+    params["sells_services"] = "service" in kinds
     return params
 
 

@@ -35,6 +35,7 @@ def selection_facts(facts: DealFacts, features: tuple[str, ...] = ()) -> Selecti
         deal_size=facts.pricing.total,
         currency=d.currency,
         skus=[i.sku for i in d.items if i.sku],
+        kinds=sorted({str(i.item_kind) for i in d.items}),
         features=features,
     )
 

@@ -10,7 +10,8 @@ mail clients (Outlook, Thunderbird) open the file as a draft ready to send.
 * To: the client contacts with an e-mail address who attended the meeting (matched by name);
   when none of them has one, every client contact with an address.
 * From: the seller's contact.
-* Body: the agreed terms (price in figures and words, delivery, payment schedule) and the
+* Body: a greeting of exactly the recipients, each as the locale addresses them (``Dear Mr. Al
+  Mansoori and Ms. Raman,`` / ``张总，您好：``), the agreed terms (price in figures and words, delivery, payment schedule) and the
   confirmation request; the memo .docx is attached.
 
 Time zone: the meeting's local time is the client's country's (else the seller's, else the
@@ -34,7 +35,7 @@ from bidgen.docx.zipio import write_atomic
 from bidgen.inputs.models import Deal, Meeting
 from bidgen.paths import output_path, safe_component
 
-from .common import DealFacts
+from .common import DealFacts, name_greeting, person
 from .agreed import AgreedTerms
 from .memo_strings import memo_text
 from .strings import join_list
@@ -133,9 +134,29 @@ def memo_subject(facts: DealFacts, meeting: Meeting) -> str:
     return f"{topic}-{facts.deal.client.name}-{meeting.date:%Y%m%d}"
 
 
+def greeted(facts: DealFacts, meeting: Meeting, to: list[Address]) -> list[str]:
+    """How the body greets each recipient, in the order of ``To``: ``Mr. Al Mansoori`` / ``张总``.
+
+    Exactly the recipients are greeted (never an attendee the mail does not go to); each is
+    matched to the meeting's attendee and the deal's contact of the same address or name, whose
+    salutation, title and surname shape the greeting (see ``bidgen.words.people``)."""
+    out = []
+    for address in to:
+        mail = address.addr_spec.casefold()
+        name = (address.display_name or "").strip().casefold()
+
+        def same(p: Any) -> bool:
+            return bool((p.email and p.email.casefold() == mail) or (name and p.name.strip().casefold() == name))
+
+        attendee = next((a for a in meeting.attendees.client if same(a)), None)
+        contact = next((c for c in facts.deal.client.contacts if same(c)), None)
+        who = person(attendee, contact)
+        out.append(name_greeting(facts, who) if who is not None else (address.display_name or address.addr_spec))
+    return out
+
+
 def _names(facts: DealFacts, meeting: Meeting, to: list[Address]) -> str:
-    names = [a.name for a in meeting.attendees.client] or [a.display_name for a in to]
-    return join_list(facts.locale, names) or facts.deal.client.name
+    return join_list(facts.locale, greeted(facts, meeting, to)) or facts.deal.client.name
 
 
 def _term_lines(facts: DealFacts, terms: AgreedTerms, agreed: dict[str, Any]) -> list[str]:

@@ -22,7 +22,7 @@ from ..words import amount_in_words
 from .agreed import AgreedTerms, agreed_terms
 from bidgen.paths import output_path, safe_component
 
-from .common import DealFacts, base_context, deal_facts
+from .common import DealFacts, base_context, client_signatory, deal_facts, person, signatory_line
 from .memo_strings import memo_text
 from .strings import currency_name
 
@@ -264,17 +264,21 @@ def meeting_context(facts: DealFacts, meeting: Meeting, confirm_days: int) -> di
 
 
 def sign_context(facts: DealFacts, meeting: Meeting) -> dict[str, str]:
+    """The signature and seal block: each party, its representative (ours: the seller's contact;
+    theirs: the client attendee who signs, see :func:`common.client_signatory`), signature, date."""
     deal = facts.deal
     contact = deal.seller.contact
-    ours = _t(facts, "sign.ours", name=contact.name, title=contact.title or "") if contact else ""
-    if contact is not None and not contact.title:
-        ours = ours.replace("（）", "").rstrip(", ")
+    ours = _t(facts, "sign.ours", who=signatory_line(facts, person(contact))) if contact else ""
+    present = meeting.attendees.client or None
+    client = client_signatory(facts, present)
+    theirs = _t(facts, "sign.theirs", who=signatory_line(facts, client)) if client else ""
     return {
         "client": _t(facts, "sign.client", name=deal.client.name),
         "seller": _t(facts, "sign.seller", name=deal.seller.name),
         "rep": _t(facts, "sign.rep"),
         "date": _t(facts, "sign.date"),
         "ours": ours,
+        "theirs": theirs,
     }
 
 

@@ -11,7 +11,8 @@ import datetime as dt
 from typing import Any
 
 from ..library import Library
-from .common import DealFacts, base_context, list_text, tax_note
+from .common import (DealFacts, base_context, client_signatory, list_text, name_ref, person, signatory_line,
+                     tax_note)
 from .content import Content, build_content
 
 TITLES = {"zh_CN": "解决方案建议书", "zh_TW": "解決方案建議書", "en_US": "Solution Proposal"}
@@ -69,7 +70,9 @@ def next_steps(facts: DealFacts) -> list[dict[str, Any]]:
     d = facts.deal
     seller_owner = d.seller.contact.name if d.seller.contact else d.seller.name
     purchaser = next((c for c in (d.client.contacts or []) if c.role == "purchaser"), None)
-    who = purchaser.name if purchaser else d.client.name
+    who = name_ref(facts, person(purchaser)) if purchaser else d.client.name
+    if purchaser is not None and purchaser.title and not facts.locale.startswith("zh"):
+        who += ","  # "with Mr. Omar Al Mansoori, Head of Procurement, and confirm …"
     review_by = min(d.valid_until, d.issue_date + dt.timedelta(days=7))
     steps: list[dict[str, Any]] = [
         {"action": facts.t("step.review", who=who), "owner": seller_owner, "due": facts.date(review_by)},
@@ -102,4 +105,21 @@ def proposal_context(facts: DealFacts, library: Library, *, draft: str = "",
     ctx["fab"] = content.fab
     ctx["clauses"] = content.clauses
     ctx["next_steps"] = next_steps(facts)
+    ctx["sign"] = sign_context(facts)
     return ctx, content
+
+
+def sign_context(facts: DealFacts) -> dict[str, str]:
+    """The signature and seal block of both parties (``sign.*``)."""
+    d = facts.deal
+    seller = person(d.seller.contact) if d.seller.contact else None
+    client = client_signatory(facts)
+    return {
+        "client": facts.t("sign.client", name=d.client.name),
+        "seller": facts.t("sign.seller", name=d.seller.name),
+        "client_rep": facts.t("sign.by", who=signatory_line(facts, client)) if client else "",
+        "seller_rep": facts.t("sign.by", who=signatory_line(facts, seller)) if seller else "",
+        "rep": facts.t("sign.rep"),
+        "date": facts.t("sign.date"),
+        "intro": facts.t("sign.intro"),
+    }

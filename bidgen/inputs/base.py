@@ -31,6 +31,9 @@ __all__ = [
     "ObjectionKind",
     "RequirementKind",
     "Deviation",
+    "ItemKind",
+    "Salutation",
+    "SALUTATION_ALIASES",
     "KNOWN_APPROVAL_LEVELS",
     "Money",
     "Percent",
@@ -124,6 +127,14 @@ class RequirementKind(StrEnum):
 
     TECHNICAL = "technical"
     COMMERCIAL = "commercial"
+
+
+class ItemKind(StrEnum):
+    """What a line item sells; selects the warranty, spare-parts and acceptance wording."""
+
+    GOODS = "goods"
+    SOFTWARE = "software"
+    SERVICE = "service"
 
 
 class Deviation(StrEnum):
@@ -376,6 +387,26 @@ def non_empty(value: tuple[Any, ...]) -> tuple[Any, ...]:
     return value
 
 
+#: Salutations a contact may carry, by canonical key; documents write them per locale
+#: (``mr`` → Mr. / 先生). Keys, English forms and Chinese forms are all accepted as input.
+SALUTATION_ALIASES = {
+    "mr": "mr", "mister": "mr", "先生": "mr",
+    "ms": "ms", "女士": "ms",
+    "mrs": "mrs",
+    "miss": "miss", "小姐": "miss",
+    "dr": "dr", "doctor": "dr", "博士": "dr",
+    "prof": "prof", "professor": "prof", "教授": "prof",
+}
+
+
+def _salutation(value: Any) -> str:
+    text = _text(value)
+    key = text.rstrip(".").casefold()
+    if key in SALUTATION_ALIASES:
+        return SALUTATION_ALIASES[key]
+    raise ValueError(f"not a known salutation: {text!r} (Mr., Ms., Mrs., Miss, Dr., Prof., 先生, 女士)")
+
+
 def _v(func: Any) -> BeforeValidator:
     return BeforeValidator(func)
 
@@ -398,6 +429,8 @@ Months = Annotated[int, _v(lambda v: _whole_number(v, "not a whole number of mon
 Year = Annotated[int, _v(lambda v: _whole_number(v, "not a valid year", 1900, 2200))]
 #: Satisfaction score 1–5.
 Satisfaction = Annotated[int, _v(lambda v: _whole_number(v, "not a score from 1 to 5", 1, 5))]
+#: A salutation, as its canonical key (``mr``, ``ms``, ``mrs``, ``miss``, ``dr``, ``prof``).
+Salutation = Annotated[str, _v(_salutation)]
 #: An ISO calendar date.
 IsoDate = Annotated[_dt.date, _v(parse_iso_date)]
 #: Non-empty text, stripped.

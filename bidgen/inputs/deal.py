@@ -25,9 +25,11 @@ from bidgen.inputs.base import (
     Hours,
     Ident,
     IsoDate,
+    ItemKind,
     LocaleCode,
     Model,
     Money,
+    Salutation,
     Months,
     NonEmpty,
     Percent,
@@ -90,6 +92,8 @@ class Contact(Model):
 
     name: Text
     title: Text | None = None
+    salutation: Salutation | None = None  # extension: Mr., Ms., Dr., 先生, 女士 … (documents write it per locale)
+    surname: Text | None = None  # extension: the family name, where the built-in rule cannot tell it
     role: ContactRole | None = None
     attitude: Attitude | None = None
     email: Email | None = None
@@ -171,6 +175,37 @@ class LineItem(Model):
     unit: Text | None = None
     unit_price: Money
     discount_percent: Percent = Decimal(0)
+    kind: ItemKind | None = None  # extension: goods, software or service; inferred when absent
+
+    @property
+    def item_kind(self) -> ItemKind:
+        """``kind`` when given, else inferred from the description and unit (see :func:`infer_kind`)."""
+        return self.kind if self.kind is not None else infer_kind(self.description, self.unit)
+
+
+#: Words that mark a line as software or as a service when its ``kind`` is not given
+#: (matched case-insensitively in the description and unit; service words are checked
+#: first, so "licence management service" is a service). Anything else is goods.
+SERVICE_WORDS = (
+    "service", "implementation", "integration", "installation", "training", "consulting", "consultancy",
+    "support", "maintenance", "commissioning", "project management", "workshop", "man-day", "person-day",
+    "服务", "服務", "运维", "維運", "運維", "培训", "培訓", "实施", "實施", "导入", "導入", "咨询", "諮詢", "顧問",
+    "安装", "安裝", "调试", "調試", "维护", "維護", "人天", "人日",
+)
+SOFTWARE_WORDS = (
+    "licence", "license", "software", "subscription", "saas", "软件", "軟體", "軟件", "许可", "許可", "授权",
+    "授權", "订阅", "訂閱",
+)
+
+
+def infer_kind(description: str, unit: str | None = None) -> ItemKind:
+    """The kind of a line whose ``kind`` is not given: service, software, else goods."""
+    text = f"{description} {unit or ''}".casefold()
+    if any(w in text for w in SERVICE_WORDS):
+        return ItemKind.SERVICE
+    if any(w in text for w in SOFTWARE_WORDS):
+        return ItemKind.SOFTWARE
+    return ItemKind.GOODS
 
 
 class Milestone(Model):

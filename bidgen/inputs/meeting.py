@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from pydantic import model_validator
 
-from bidgen.inputs.base import Code, Days, Email, IsoDate, MeetingMode, Model, Money, Months, ObjectionKind, Text
+from bidgen.inputs.base import (Code, Days, Email, IsoDate, MeetingMode, Model, Money, Months, ObjectionKind, Salutation,
+                                Text)
 from bidgen.inputs.deal import Milestone
 
 __all__ = ["Attendee", "Attendees", "Objection", "PriceRange", "Agreed", "OpenItem", "Meeting"]
@@ -22,6 +23,8 @@ class Attendee(Model):
     name: Text
     title: Text | None = None
     email: Email | None = None  # extension: lets the memo's e-mail reach an attendee the deal lists without one
+    salutation: Salutation | None = None  # extension: as a deal contact's
+    surname: Text | None = None  # extension: as a deal contact's
 
 
 class Attendees(Model):

@@ -60,6 +60,9 @@ VOCABULARY: dict[str, str] = {
     "impact": "text",
     "pain_points": "list",
     "product": "text",
+    "sells_goods": "bool",
+    "sells_software": "bool",
+    "sells_services": "bool",
 }
 
 #: Item fields of the list parameters of the vocabulary.

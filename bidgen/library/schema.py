@@ -100,6 +100,8 @@ class When(_Strict):
     sku: list[str] = Field(default_factory=list, description="Picked when the deal sells one of these SKUs.")
     need: list[Literal["cost", "efficiency", "quality", "service", "risk"]] = Field(default_factory=list)
     requires: list[str] = Field(default_factory=list, description="Deal features, e.g. retention, late_penalty.")
+    sells: list[Literal["goods", "software", "service"]] = Field(
+        default_factory=list, description="Picked when the deal sells items of one of these kinds.")
     deal_size_min: Decimal | None = None
     deal_size_max: Decimal | None = None
     deal_size_currency: str | None = Field(None, description="The currency of the size bounds.")

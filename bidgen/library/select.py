@@ -4,7 +4,8 @@ Rules (documented in docs/library.md):
 
 * An entry with ``when.auto: false`` is only used when a deal names it.
 * Every *hard* condition an entry states must hold: ``tier``, ``industry``, ``country``, ``sku``
-  (any of the deal's SKUs), ``requires`` (all of the deal's features), deal size bounds.  An
+  (any of the deal's SKUs), ``sells`` (any of the deal's item kinds: goods, software, service),
+  ``requires`` (all of the deal's features), deal size bounds.  An
   etiquette entry's ``countries`` and a FAB table's ``products`` count as its country and SKU
   conditions when ``when`` names none.
 * ``need`` is a *preference*: it never excludes an entry, a match makes it more specific.
@@ -35,6 +36,11 @@ GROUP_ORDER = (
 
 NAMED = "named in the deal"
 
+#: Vocabulary parameters every deal states (derived from its items, which every deal has):
+#: an entry declaring them is never skipped for lack of them; a caller that does not pass
+#: them gets the entry's defaults.
+ALWAYS_KNOWN = frozenset({"sells_goods", "sells_software", "sells_services"})
+
 
 @dataclass(frozen=True)
 class SelectionFacts:
@@ -54,6 +60,7 @@ class SelectionFacts:
     deal_size: Decimal | None
     currency: str
     skus: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     features: frozenset[str] = field(default_factory=frozenset)
     provided: frozenset[str] | None = None
@@ -93,7 +100,8 @@ def match(entry: "Entry", facts: SelectionFacts) -> tuple[bool, list[str]]:
     w = entry.when
     if not w.auto:
         return False, []
-    if facts.provided is not None and any(p in VOCABULARY and p not in facts.provided for p in entry.params):
+    if facts.provided is not None and any(p in VOCABULARY and p not in ALWAYS_KNOWN and p not in facts.provided
+                                          for p in entry.params):
         return False, []
     hits: list[str] = []
     countries = list(w.country) or list(getattr(entry.model, "countries", []))
@@ -113,6 +121,11 @@ def match(entry: "Entry", facts: SelectionFacts) -> tuple[bool, list[str]]:
         if not skus:
             return False, []
         hits.append("sells " + ", ".join(sorted(skus)))
+    if w.sells:
+        sold = [k for k in w.sells if k in facts.kinds]
+        if not sold:
+            return False, []
+        hits.append("sells " + ", ".join(sold))
     if w.requires:
         if not set(w.requires) <= set(facts.features):
             return False, []
@@ -214,6 +227,7 @@ def facts_for_deal(
     deal_size: Decimal | None,
     currency: str,
     skus: Iterable[str] = (),
+    kinds: Iterable[str] = (),
     features: Iterable[str] = (),
 ) -> SelectionFacts:
     """SelectionFacts for a deal from the library parameters its assembler built: SKUs, needs
@@ -228,6 +242,7 @@ def facts_for_deal(
         deal_size=deal_size,
         currency=currency,
         skus=tuple(skus),
+        kinds=tuple(kinds),
         needs=needs_from_text(texts),
         features=features_from_params(params) | frozenset(features),
         provided=frozenset(k for k, v in params.items() if v is not None and v != ""),
