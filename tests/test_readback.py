@@ -196,15 +196,31 @@ def test_terms_survive_libreoffice_round_trip(rendered: bytes, tmp_path: Path) -
 
 
 def test_an_excel_workbook_renamed_docx_is_not_read(tmp_path):
-    import openpyxl
+    import zipfile
+
     import pytest as _pytest
 
     from bidgen.errors import InputError
     from bidgen.docx.readback import read_docx
 
+    # a minimal Excel workbook, written by hand (openpyxl is no longer a dependency)
     path = tmp_path / "prices.docx"
-    book = openpyxl.Workbook()
-    book.active["A1"] = "676,200.00"
-    book.save(path)
+    ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+          'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+          'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+          'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+          'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+          'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>676,200.00</t></is>'
+             '</c></row></sheetData></worksheet>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
     with _pytest.raises(InputError, match="not a Word document"):
         read_docx(path)
