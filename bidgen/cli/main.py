@@ -45,21 +45,38 @@ def _register() -> None:
 _register()
 
 
+def printable(text: object) -> str:
+    """``text`` safe for a terminal: control characters (an escape sequence in a file name or a
+    value) and unpaired surrogates are shown as ``\\xNN`` / ``\\udNNN`` escapes, never sent raw."""
+    from bidgen.limits import UNPRINTABLE_RE
+
+    s = str(text)
+    if not UNPRINTABLE_RE.search(s):
+        return s
+    return UNPRINTABLE_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``bidgen`` console script."""
     import warnings
 
     from bidgen.errors import BidgenError
 
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
     def _one_line(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
-        click.echo(f"bidgen: warning: {message}", err=True)
+        click.echo(f"bidgen: warning: {printable(message)}", err=True)
 
     warnings.showwarning = _one_line
     try:
         cli.main(args=argv, prog_name="bidgen", standalone_mode=False)
     except BidgenError as exc:
         for line in exc.lines():
-            click.echo(f"bidgen: {line}", err=True)
+            click.echo(f"bidgen: {printable(line)}", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("bidgen: aborted", err=True)

@@ -64,9 +64,11 @@ def library_dirs(given: tuple[Path, ...]) -> list[Path]:
 
 def report(written: Any, explain: bool = False) -> None:
     """Print what a render command wrote, its warnings (stderr) and, with --explain, its picks."""
-    click.echo(f"wrote {written.path}")
+    from bidgen.cli.main import printable
+
+    click.echo(f"wrote {printable(written.path)}")
     for w in written.warnings:
-        click.echo(f"bidgen: warning: {w}", err=True)
+        click.echo(f"bidgen: warning: {printable(w)}", err=True)
     if explain:
         for line in written.explain:
             click.echo(f"  {line}")
@@ -84,8 +86,10 @@ def guarded(deal: Any, *, tender: Any = None, meeting: Any = None, policy_file: 
     draft, warnings = guard(deal, tender=tender, meeting=meeting, policy_file=policy_file,
                             workspace=dirs[0] if dirs else None, force=force, locale=locale,
                             paths=[p for p in paths if p is not None])
+    from bidgen.cli.main import printable
+
     for w in warnings:
-        click.echo(f"bidgen: warning: {w}", err=True)
+        click.echo(f"bidgen: warning: {printable(w)}", err=True)
     if draft:
         click.echo(f"bidgen: warning: checks failed; writing drafts stamped {draft!r} (--force)", err=True)
     return draft
@@ -121,9 +125,11 @@ def each_deal(deals: tuple[Path, ...], kind: str, outdir: Path, write: Any) -> N
         except (TemplateError, RenderError) as exc:
             if len(loaded) == 1:
                 raise
+            from bidgen.cli.main import printable
+
             for line in exc.lines():
-                click.echo(f"bidgen: {path}: {line}" if not str(line).startswith(str(path)) else f"bidgen: {line}",
-                           err=True)
+                text = line if str(line).startswith(str(path)) else f"{path}: {line}"
+                click.echo(f"bidgen: {printable(text)}", err=True)
             failed.append(exc)
     if failed:
         raise RunFailed(f"{len(failed)} of {len(loaded)} deal(s) failed; the others were written",

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -32,6 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bidgen.docx.zipio import write_atomic
+from bidgen.errors import InputError, RenderError
 from bidgen.inputs.models import Deal, Meeting
 from bidgen.paths import output_path, safe_component
 
@@ -45,6 +48,11 @@ __all__ = [
     "meeting_zone",
     "meeting_end",
     "late_warning",
+    "Recipient",
+    "STRICT",
+    "header_text",
+    "mail_address",
+    "recipient_list",
     "recipients",
     "memo_subject",
     "mail_body",
@@ -109,29 +117,80 @@ def late_warning(deal: Deal, meeting: Meeting, now: dt.datetime | None = None) -
             "confirmation memos go out within 24 hours of the meeting")
 
 
+#: The policy drafts are built and written with: the stdlib's SMTP policy (CRLF line ends), raising
+#: on any defect instead of repairing it silently.
+STRICT = policy.SMTP.clone(raise_on_defect=True)
+
+_SPACES_RE = re.compile(r"[\s\u0085\u2028\u2029\u200b\ufeff]+")
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ENCODED_WORD_RE = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
+_ADDR_RE = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9]"
+)
+
+
+def header_text(value: str, field: str) -> str:
+    """``value`` as one header line: every kind of line break and space run becomes one space,
+    unprintable characters go.  A value that would still be read as an RFC 2047 encoded word
+    (``=?utf-8?q?…?=``, which mail programs decode into other text, line breaks included) is a
+    located InputError naming ``field``."""
+    text = _UNPRINTABLE_RE.sub("", _SPACES_RE.sub(" ", value)).strip()
+    if _ENCODED_WORD_RE.search(text):
+        raise InputError("would be read as an e-mail encoded word ('=?utf-8?q?…?=') in the draft's headers: "
+                         "write the text itself", field=field)
+    return text
+
+
+def mail_address(name: str, email: str, field: str) -> Address:
+    """A structured address from a validated e-mail address and a display name (cleaned)."""
+    if not _ADDR_RE.fullmatch(email or ""):
+        raise InputError(f"not a valid e-mail address: {email!r}", field=f"{field}.email")
+    user, _, domain = email.partition("@")
+    return Address(display_name=header_text(name, f"{field}.name"), username=user, domain=domain)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person the draft is addressed to: display name, validated address, and the input key it
+    comes from (``client.contacts[1]`` or ``attendees.client[0]``)."""
+
+    name: str
+    email: str
+    field: str
+
+    def address(self) -> Address:
+        return mail_address(self.name, self.email, self.field)
+
+
 def _addresses(contacts: list[Any]) -> list[Address]:
-    out = []
-    for c in contacts:
-        user, _, domain = c.email.partition("@")
-        out.append(Address(display_name=c.name, username=user, domain=domain))
-    return out
+    return [mail_address(c.name, c.email, "contact") for c in contacts]
+
+
+def recipient_list(deal: Deal, meeting: Meeting) -> list[Recipient]:
+    """The client contacts to write to (see module doc), as structured values; empty when none
+    has an e-mail address.  Only validated addresses of contacts and attendees are used."""
+    attended = {a.name.strip().casefold() for a in meeting.attendees.client}
+    with_mail = [(i, c) for i, c in enumerate(deal.client.contacts) if c.email]
+    known = {c.name.strip().casefold() for _, c in with_mail}
+    # attendees whose e-mail the meeting record gives (and the deal does not)
+    extra = [Recipient(a.name, a.email, f"attendees.client[{i}]") for i, a in enumerate(meeting.attendees.client)
+             if a.email and a.name.strip().casefold() not in known]
+    contacts = [Recipient(c.name, c.email, f"client.contacts[{i}]") for i, c in with_mail]  # type: ignore[arg-type]
+    present = [r for r in contacts if r.name.strip().casefold() in attended] + extra
+    return present or contacts
 
 
 def recipients(deal: Deal, meeting: Meeting) -> list[Address]:
-    """The client contacts to write to (see module doc); empty when none has an e-mail address."""
-    attended = {a.name.strip().casefold() for a in meeting.attendees.client}
-    with_mail = [c for c in deal.client.contacts if c.email]
-    known = {c.name.strip().casefold() for c in with_mail}
-    # attendees whose e-mail the meeting record gives (and the deal does not)
-    extra = [a for a in meeting.attendees.client if a.email and a.name.strip().casefold() not in known]
-    present = [c for c in with_mail if c.name.strip().casefold() in attended] + extra
-    return _addresses(present or with_mail)
+    """The addresses of :func:`recipient_list`."""
+    return [r.address() for r in recipient_list(deal, meeting)]
 
 
 def memo_subject(facts: DealFacts, meeting: Meeting) -> str:
-    """``<topic>-<client>-<YYYYMMDD>``."""
-    topic = meeting.topic or memo_text(facts.locale, "topic")
-    return f"{topic}-{facts.deal.client.name}-{meeting.date:%Y%m%d}"
+    """``<topic>-<client>-<YYYYMMDD>``, as one clean header line (see :func:`header_text`)."""
+    topic = header_text(meeting.topic or memo_text(facts.locale, "topic"), "topic")
+    client = header_text(facts.deal.client.name, "client.name")
+    return header_text(f"{topic}-{client}-{meeting.date:%Y%m%d}", "topic")
 
 
 def greeted(facts: DealFacts, meeting: Meeting, to: list[Address]) -> list[str]:
@@ -215,33 +274,78 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def expected_headers(msg: EmailMessage) -> list[str]:
+    """The header names a draft has, in order (what a parse of its bytes must give back)."""
+    return list(msg.keys())
+
+
 def build_message(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
                   attachment: bytes, filename: str) -> tuple[EmailMessage, list[str]]:
-    """The draft message with the memo attached, and warnings (e.g. no recipient address)."""
+    """The draft message with the memo attached, and warnings (e.g. no recipient address).
+
+    Headers are set from structured values (:class:`Address` objects, cleaned one-line text) under
+    the strict policy; the finished draft is parsed back and must show exactly the headers and
+    recipients meant, else RenderError."""
     deal = facts.deal
     warnings: list[str] = []
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=STRICT)
     msg["Subject"] = memo_subject(facts, meeting)
     contact = deal.seller.contact
+    sender: Address | None = None
     if contact is not None and contact.email:
-        msg["From"] = _addresses([contact])[0]
+        sender = mail_address(contact.name, contact.email, "seller.contact")
+        msg["From"] = sender
     else:
         warnings.append("the seller has no contact e-mail: fill in From before sending the .eml draft")
     to = recipients(deal, meeting)
     if to:
         msg["To"] = to
     else:
-        warnings.append(f"no contact of {deal.client.name} has an e-mail address: "
+        warnings.append(f"no contact of {header_text(deal.client.name, 'client.name')} has an e-mail address: "
                         "fill in To before sending the .eml draft")
     send = dt.datetime.combine(meeting.date + dt.timedelta(days=1), SEND_AT, tzinfo=meeting_zone(deal))
     msg["Date"] = format_datetime(send)
-    domain = contact.email.partition("@")[2] if contact is not None and contact.email else "bidgen.invalid"
+    domain = sender.domain if sender is not None else "bidgen.invalid"
     msg["Message-ID"] = f"<memo.{safe_component(deal.id)}.{meeting.date:%Y%m%d}@{domain}>"
     msg["X-Unsent"] = "1"
-    msg.set_content(mail_body(facts, meeting, terms, ctx, to, filename))
+    body = mail_body(facts, meeting, terms, ctx, to, filename)
+    msg.set_content(body)
     msg.add_attachment(attachment, maintype=DOCX_MIME[0], subtype=DOCX_MIME[1], filename=filename)
-    msg.set_boundary("bidgen-" + _digest(deal.id, meeting.date.isoformat(), filename)[:32])
+    # the boundary depends on the content, so no value in the body can contain it
+    salt = 0
+    while True:
+        boundary = "bidgen-" + _digest(deal.id, meeting.date.isoformat(), filename, body, str(salt),
+                                       hashlib.sha256(attachment).hexdigest())[:32]
+        if boundary not in body:
+            break
+        salt += 1  # pragma: no cover - a sha256 prefix in the body
+    msg.set_boundary(boundary)
+    _verify(msg, sender, to)
     return msg, warnings
+
+
+def _verify(msg: EmailMessage, sender: Address | None, to: list[Address]) -> None:
+    """Parse the draft back: exactly the headers set, the recipients meant, two MIME parts."""
+    import email
+
+    try:
+        back = email.message_from_bytes(msg.as_bytes(policy=STRICT), policy=policy.default)
+    except Exception as exc:  # noqa: BLE001 - any failure here means the draft is not what was meant
+        raise RenderError(f"the e-mail draft does not parse back: {exc}") from exc
+    wrong: list[str] = []
+    if [k.lower() for k in back.keys()] != [k.lower() for k in msg.keys()]:
+        wrong.append(f"headers {list(back.keys())} instead of {list(msg.keys())}")
+    got_to = [a.addr_spec for a in back["To"].addresses] if back["To"] is not None else []
+    if got_to != [a.addr_spec for a in to]:
+        wrong.append(f"recipients {got_to}")
+    if sender is not None and [a.addr_spec for a in back["From"].addresses] != [sender.addr_spec]:
+        wrong.append("sender")
+    if back["Subject"] != msg["Subject"]:
+        wrong.append("subject")
+    if len(list(back.iter_parts())) != 2:
+        wrong.append("MIME parts")
+    if wrong:
+        raise RenderError("the e-mail draft would not say what was meant: " + "; ".join(wrong))
 
 
 def memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
@@ -251,7 +355,7 @@ def memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[s
     its path, its bytes and warnings."""
     msg, warnings = build_message(facts, meeting, terms, ctx, attachment, docx_path.name)
     out = output_path(docx_path.parent, "memo", facts.deal.client.code, meeting.date, ext=".eml")
-    return out, msg.as_bytes(policy=policy.SMTP), warnings
+    return out, msg.as_bytes(policy=STRICT), warnings
 
 
 def write_memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],

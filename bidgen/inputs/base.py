@@ -212,25 +212,36 @@ def parse_decimal(value: Any, what: str = "not a valid number") -> Decimal:
         raise ValueError(f"{what}: {describe(value)}")
     if not result.is_finite():
         raise ValueError(f"{what}: {value} is not a finite number")
+    if result and not -12 <= result.adjusted() <= 15:
+        raise ValueError(f"{what}: {value} is beyond what a document can state (from 10^-12 to 10^15)")
     exponent = result.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         result = result.quantize(Decimal(1))
     return result
 
 
+def _within_limit(result: Decimal, what: str) -> Decimal:
+    from bidgen.limits import current
+
+    limit = current().max_amount
+    if abs(result) > limit:
+        raise ValueError(f"{what} {result:,} is above the limit of {limit:,} (limits.max_amount in the workspace)")
+    return result
+
+
 def parse_money(value: Any) -> Decimal:
-    """An amount of money: exact Decimal, finite, not negative."""
+    """An amount of money: exact Decimal, finite, not negative, at most ``limits.max_amount``."""
     result = parse_decimal(value, "not a valid amount")
     if result < 0:
         raise ValueError(f"an amount must not be negative: {result}")
-    return result
+    return _within_limit(result, "the amount")
 
 
 def _parse_quantity(value: Any) -> Decimal:
     result = parse_decimal(value, "not a valid quantity")
     if result <= 0:
         raise ValueError(f"a quantity must be more than 0: {result}")
-    return result
+    return _within_limit(result, "the quantity")
 
 
 def _parse_hours(value: Any) -> Decimal:
@@ -310,7 +321,14 @@ def _text(value: Any) -> str:
     text = value.strip()
     if not text:
         raise ValueError("must not be empty")
+    if _ENCODED_WORD_RE.search(text):
+        raise ValueError("looks like an e-mail encoded word ('=?utf-8?q?…?='), which mail programs would "
+                         "decode into other text: write the text itself")
     return text
+
+
+#: An RFC 2047 encoded word: ``=?charset?B|Q?text?=``.
+_ENCODED_WORD_RE = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 
 
 def _matching(pattern: str, what: str) -> Callable[[Any], str]:
@@ -328,7 +346,11 @@ def _matching(pattern: str, what: str) -> Callable[[Any], str]:
 
 _ident = _matching(r"[a-z][a-z0-9_]*", "identifier (lower case letters, digits, _)")
 _code = _matching(r"[\w.-]+", "code (letters, digits, '-', '_', '.'; no spaces)")
-_email = _matching(r"[^@\s]+@[^@\s]+\.[^@\s.]+", "e-mail address")
+_email = _matching(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9]",
+    "e-mail address (name@example.com, ASCII letters, digits and . _ + - only)",
+)
 
 
 @lru_cache(maxsize=1)
@@ -420,11 +442,11 @@ Quantity = Annotated[Decimal, _v(_parse_quantity)]
 #: Hours (response or on-site time): Decimal > 0, so half an hour is 0.5.
 Hours = Annotated[Decimal, _v(_parse_hours)]
 #: A whole number of days ≥ 0.
-Days = Annotated[int, _v(lambda v: _whole_number(v, "not a whole number of days", 0))]
+Days = Annotated[int, _v(lambda v: _whole_number(v, "not a whole number of days", 0, 36_500))]
 #: A whole count ≥ 0 (employees, …).
-Count = Annotated[int, _v(lambda v: _whole_number(v, "not a whole number", 0))]
+Count = Annotated[int, _v(lambda v: _whole_number(v, "not a whole number", 0, 10**12))]
 #: A whole number of months ≥ 0.
-Months = Annotated[int, _v(lambda v: _whole_number(v, "not a whole number of months", 0))]
+Months = Annotated[int, _v(lambda v: _whole_number(v, "not a whole number of months", 0, 1_200))]
 #: A calendar year.
 Year = Annotated[int, _v(lambda v: _whole_number(v, "not a valid year", 1900, 2200))]
 #: Satisfaction score 1–5.

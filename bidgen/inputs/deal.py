@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pydantic import field_validator
+
 from typing import Annotated
 
 from bidgen.inputs.base import (
@@ -312,6 +314,25 @@ class Deal(Model):
     narrative: tuple[Text, ...] = ()
     fab: tuple[Text, ...] = ()
     clauses: tuple[Text, ...] = ()
+
+    @field_validator("items")
+    @classmethod
+    def _total_within_limit(cls, items: tuple[LineItem, ...]) -> tuple[LineItem, ...]:
+        """Line and deal totals no larger than the documents can state (limits.max_amount)."""
+        from bidgen.limits import current
+
+        limit = current().max_amount
+        total = Decimal(0)
+        for no, item in enumerate(items, start=1):
+            line = item.quantity * item.unit_price
+            if line > limit:
+                raise ValueError(f"item {no}: quantity × unit price = {line:,} is above the limit of {limit:,} "
+                                 "(limits.max_amount in the workspace)")
+            total += line
+        if total > limit:
+            raise ValueError(f"the items add up to {total:,}, above the limit of {limit:,} "
+                             "(limits.max_amount in the workspace)")
+        return items
 
     @property
     def tier(self) -> Tier:

@@ -31,6 +31,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bidgen.errors import InputError
+from bidgen.limits import UNPRINTABLE_RE, current as current_limits, strip_unprintable
 
 __all__ = ["Document", "read_document", "YAML_SUFFIXES", "JSON_SUFFIXES"]
 
@@ -332,4 +333,66 @@ def read_document(path: str | Path) -> Document:
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
         raise InputError(f"expected a mapping of keys at the top level, got {kind}", file=file, line=1)
+    _clean(doc)
     return doc
+
+
+class InputCleaned(UserWarning):
+    """Unprintable characters were removed from an input file's values (see :mod:`bidgen.limits`)."""
+
+
+_WARNED: set[tuple[str, str]] = set()
+
+
+def key_path(path: Path_) -> str:
+    """``client.contacts[0].name`` for ``('client', 'contacts', 0, 'name')``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _clean(doc: Document) -> None:
+    """Apply the one rule for unprintable characters and the text length limit (bidgen.limits)."""
+    limit = current_limits().max_text_length
+    cleaned: list[Path_] = []
+    chars: set[str] = set()
+
+    def text(value: str, path: Path_) -> str:
+        if len(value) > limit:
+            raise InputError(f"text of {len(value):,} characters; the limit is {limit:,} "
+                             "(limits.max_text_length in the workspace)", file=doc.file,
+                             field=key_path(path), line=doc.line_of(path))
+        if "\r" in value or UNPRINTABLE_RE.search(value):
+            new = strip_unprintable(value)
+            if new != value.replace("\r\n", "\n").replace("\r", "\n"):
+                cleaned.append(path)
+                chars.update(UNPRINTABLE_RE.findall(value))
+            return new
+        return value
+
+    def walk(value: Any, path: Path_) -> Any:
+        if isinstance(value, str):
+            return text(value, path)
+        if isinstance(value, list):
+            return [walk(v, (*path, i)) for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                key = text(k, (*path, k)) if isinstance(k, str) else k
+                out[key] = walk(v, (*path, key))
+            return out
+        return value
+
+    doc.data = walk(doc.data, ())
+    if cleaned:
+        import warnings
+
+        where = ", ".join(f"{key_path(p)} (line {doc.line_of(p)})" if doc.line_of(p) else key_path(p)
+                          for p in cleaned[:10])
+        more = f" and {len(cleaned) - 10} more" if len(cleaned) > 10 else ""
+        names = ", ".join(f"U+{ord(c):04X}" for c in sorted(chars)[:8]) + (", …" if len(chars) > 8 else "")
+        message = (f"{doc.file}: removed control characters or unpaired surrogates ({names}) from {where}{more}")
+        if (doc.file, message) not in _WARNED:
+            _WARNED.add((doc.file, message))
+            warnings.warn(InputCleaned(message), stacklevel=3)
