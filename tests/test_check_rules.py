@@ -154,6 +154,12 @@ CASES: dict[str, list[tuple[str, dict[str, Any], tuple[str, ...]]]] = {
     "ID-TW-UBN": [("en_US", {"deal": _both(_set("client.country", "TW"), _set("client.tax_id", "12345678"))},
                    ("12345678", "not divisible by 5"))],
     "DATE-VALIDITY": [("zh_CN", {"deal": _set("valid_until", "2026-11-20")}, ("not after its issue date",))],
+    "TAX-RATE-COUNTRY": [("zh_CN", {"deal": _set("tax_rate_percent", 5)}, ("5%", "CN", "13%")),
+                         ("en_US", {"deal": _both(_set("client.country", "TW"), _set("tax_rate_percent", 13))},
+                          ("13%", "TW", "5%"))],
+    "TEXT-SCRIPT": [("zh_CN", {"deal": _set("project.name", "智慧產線監控系統升級")}, ("traditional", "產、線、監、統")),
+                    ("en_US", {"deal": _both(_set("locale", "zh_TW"), _set("client.pain_points.0.need", "实时可视化"))},
+                     ("simplified", "实、时"))],
     "DATE-EXPIRED": [("zh_CN", {"deal": _set("valid_until", "2026-11-25")}, ("expired on 2026-11-25", "5 days ago"))],
     "DATE-DEADLINE": [("zh_CN", {"tender": _set("deadline", "2026-11-10")}, ("2026-11-10",))],
 }
@@ -297,5 +303,6 @@ def test_every_rule_has_a_failing_test() -> None:
     from test_check_docs import DOC_RULES
 
     tested = set(CASES) | DOC_RULES | {"ARITH-LINE", "ARITH-SUBTOTAL", "ARITH-TAX", "ARITH-TOTAL", "ARITH-MILESTONES",
-                                       "WORDS-MATCH", "WORDS-FORM", "WORDS-SCRIPT", "WORDS-CURRENCY", "LINK-DEAL"}
+                                       "WORDS-MATCH", "WORDS-FORM", "WORDS-SCRIPT", "WORDS-CURRENCY", "LINK-DEAL",
+                                       "FIG-UNTRACED", "FIG-TAX-WORDING", "FIG-PERCENT"}  # tests/test_figures.py
     assert {r.id for r in all_rules()} == tested

@@ -119,12 +119,19 @@ def _require_word(path: Path) -> None:
     raise InputError(f"not a Word document: the file is {kind} renamed .docx", file=str(path))
 
 
-def check_documents(paths: Sequence[Path], groups: Sequence[Inputs], out: Collector) -> None:
-    """Single-document rules for each document, then the cross-document comparison per deal."""
+def check_documents(paths: Sequence[Path], groups: Sequence[Inputs], out: Collector,
+                    library_dirs: Sequence[Path] = ()) -> None:
+    """Single-document rules for each document (with every figure of its text traced to its deal), then
+    the cross-document comparison per deal.  ``library_dirs``: the team library whose texts' own figures
+    documents may quote."""
+    from .figures import check_document_figures
+
     buckets: dict[object, tuple[Inputs | None, list[Doc]]] = {}
     for path in paths:
         doc, inp = load_document(Path(path), groups, out)
         check_document(doc, inp.deal if inp is not None else None, out)
+        if inp is not None:
+            check_document_figures(doc, inp, out, library_dirs)
         key: object = id(inp) if inp is not None else ("client", doc.client or doc.label)
         buckets.setdefault(key, (inp, []))[1].append(doc)
     for inp, docs in buckets.values():

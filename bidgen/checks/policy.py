@@ -85,6 +85,13 @@ class Documents(_M):
     placeholders: tuple[str, ...]
 
 
+class Figures(_M):
+    """Which documents the traced-figures rules read (``FIG-*``), and whether percentages are traced."""
+
+    documents: tuple[str, ...] = ("proposal", "bid", "memo", "document")
+    percentages: bool = True
+
+
 class RuleSetting(_M):
     """A rule switched on/off or re-graded by the policy."""
 
@@ -105,6 +112,8 @@ class Policy(_M):
     tender: TenderPolicy
     service_levels: dict[Tier, ServiceLevel]
     documents: Documents
+    figures: Figures = Field(default_factory=Figures)
+    tax_rates: dict[str, tuple[Percent, ...] | None] = Field(default_factory=dict)
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
     sources: tuple[str, ...] = ()
 

@@ -33,7 +33,7 @@ RULES: dict[str, "Rule"] = {}
 #: The family modules, in the order the rules are listed.
 FAMILIES = (
     "arithmetic", "words", "margin", "payment", "concessions", "tender", "memo",
-    "promises", "identifiers", "dates", "documents", "crossdoc",
+    "promises", "identifiers", "conventions", "dates", "documents", "figures", "crossdoc",
 )
 
 

@@ -16,7 +16,8 @@ from typing import Iterable, Sequence
 
 from ..errors import InputError
 from bidgen.inputs.models import Deal, Meeting, Tender
-from . import arithmetic, concessions, crossdoc, dates, identifiers, margin, memo, payment, promises, tender, words
+from . import (arithmetic, concessions, conventions, crossdoc, dates, identifiers, margin, memo, payment, promises,
+               tender, words)
 from .context import Inputs, Source
 from .findings import Finding, sort_findings
 from .policy import Policy, default_policy
@@ -25,7 +26,7 @@ from .registry import Collector
 __all__ = ["check_inputs", "check_paths", "collect_paths", "load_paths", "run_input_rules"]
 
 _INPUT_SUFFIXES = (".yaml", ".yml", ".json")
-_FAMILIES = (payment, words, margin, concessions, tender, memo, promises, identifiers, dates)
+_FAMILIES = (payment, words, margin, concessions, tender, memo, promises, identifiers, conventions, dates)
 
 
 def check_inputs(
@@ -135,8 +136,11 @@ def load_paths(paths: Iterable[str | Path]) -> Loaded:
     return loaded
 
 
-def check_paths(paths: Sequence[str | Path], policy: Policy | None = None) -> list[Finding]:
+def check_paths(paths: Sequence[str | Path], policy: Policy | None = None,
+                library_dirs: Sequence[str | Path] = ()) -> list[Finding]:
     """Check every deal, meeting, tender and rendered document under ``paths``.
+
+    ``library_dirs``: team library folders (besides the built-in one) whose texts documents quote.
 
     Raises :class:`~bidgen.errors.InputError` (exit code 2) when an input cannot be used.
     """
@@ -146,7 +150,7 @@ def check_paths(paths: Sequence[str | Path], policy: Policy | None = None) -> li
     groups = _group(loaded, out)
     for inp in groups:
         run_input_rules(inp, out)
-    crossdoc.check_documents(loaded.documents, groups, out)
+    crossdoc.check_documents(loaded.documents, groups, out, [Path(x) for x in library_dirs])
     return sort_findings(out.findings)
 
 

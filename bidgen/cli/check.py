@@ -51,7 +51,8 @@ def check(inputs: tuple[Path, ...], policy_file: Path | None, fmt: str, strict: 
         return
     if not inputs:
         raise click.UsageError("give at least one deal, meeting, tender, .docx file or folder (or --rules)")
-    findings = check_paths(list(inputs), policy)
+    workspace = _workspace(library_dir)
+    findings = check_paths(list(inputs), policy, [workspace] if workspace is not None else [])
     from bidgen.checks.runner import collect_paths
 
     files = [str(p) for group in collect_paths(inputs) for p in group]
