@@ -28,6 +28,11 @@ def clauses_dir() -> Path:
     return _pkg_dir("bidgen.clauses", "clauses")
 
 
+def samples_dir() -> Path:
+    """The folder of sample inputs (deals, meetings, tenders) that ``bidgen init`` builds on."""
+    return _pkg_dir("bidgen.samples", "samples")
+
+
 #: The file-name prefix of each document kind.
 DOC_TYPES = {
     "proposal": "Proposal",

@@ -173,3 +173,28 @@ def make_all(
                       meeting_file=meeting_file, split=split, locale=locale, library_dirs=library_dirs,
                       draft=draft, deal_file=deal_file)
     return write_set(docs, fsync=fsync)
+
+
+def screen(
+    deal: Deal,
+    *,
+    tender: Tender | None = None,
+    meeting: Meeting | None = None,
+    policy: object | None = None,
+    force: bool = False,
+    locale: str | None = None,
+) -> tuple[str | None, list]:
+    """The input checks of :func:`guard` for a bulk run, which reports instead of raising.
+
+    Returns ``(draft, findings)``: ``draft`` is ``''`` when the checks pass, the DRAFT stamp when
+    they fail and ``force`` is set, and None when they fail without ``force`` (write nothing).
+    ``policy`` is a loaded :class:`~bidgen.checks.policy.Policy` (the built-in one when None).
+    """
+    from bidgen.checks import check_inputs, draft_stamp, has_errors
+
+    findings = check_inputs(deal, tender=tender, meeting=meeting, policy=policy)  # type: ignore[arg-type]
+    if not has_errors(findings):
+        return "", findings
+    if not force:
+        return None, findings
+    return draft_stamp(locale or deal.locale), findings

@@ -150,6 +150,9 @@ ALLOWED = {
                       "bidgen.words", "bidgen.docx", "bidgen.library"},
     "bidgen.documents": {"bidgen.errors", "bidgen.limits", "bidgen.locales", "bidgen.money", "bidgen.paths", "bidgen.inputs",
                          "bidgen.words", "bidgen.docx", "bidgen.library"},
+    "bidgen.batch": {"bidgen.errors", "bidgen.limits", "bidgen.paths", "bidgen.inputs", "bidgen.documents",
+                     "bidgen.checks", "bidgen.library", "bidgen.docx", "bidgen.locales", "bidgen.money", "bidgen.words",
+                     "bidgen.pipeline"},
     "bidgen.pipeline": {"bidgen.errors", "bidgen.limits", "bidgen.paths", "bidgen.inputs", "bidgen.documents", "bidgen.checks",
                         "bidgen.library", "bidgen.docx", "bidgen.locales", "bidgen.money", "bidgen.words"},
 }

@@ -28,6 +28,7 @@ _COMMANDS = (
     ("bidgen.cli.bid", ("bid",)),
     ("bidgen.cli.memo", ("memo", "brief")),
     ("bidgen.cli.check", ("check",)),
+    ("bidgen.cli.batch", ("batch", "export")),
     ("bidgen.cli.library", ("library", "schema", "init")),
 )
 

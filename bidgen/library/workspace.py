@@ -204,11 +204,27 @@ def init_workspace(root: Path, *, name: str | None = None) -> list[Path]:
     if (root / MARKER).exists():
         raise LibraryError("already a bidgen workspace", file=str(root / MARKER))
     plan = _plan(root, name or root.resolve().name)
-    clashes = [p for p in plan if p.exists()]
+    workbook = root / WORKBOOK
+    clashes = [p for p in [*plan, workbook] if p.exists()]
     if clashes:
         raise LibraryError("would overwrite an existing file; choose an empty folder", file=str(clashes[0]))
     for path, text in plan.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return list(plan)
+    return list(plan) + [sample_workbook(workbook)]
+
+
+#: The workbook ``init`` puts into a workspace, ready for ``bidgen batch``.
+WORKBOOK = "deals.xlsx"
+
+
+def sample_workbook(path: Path) -> Path:
+    """Write the sample deals, meetings and tenders as a ready workbook: every column of the format
+    with a note explaining it, drop-down lists for enumerated keys and a frozen header row."""
+    from ..inputs.load import load_any
+    from ..inputs.workbook_write import write_workbook
+    from ..paths import samples_dir
+
+    models = [load_any(p) for p in sorted(samples_dir().glob("*.yaml"))]
+    return write_workbook(models, path, template=True)
 

@@ -1,0 +1,181 @@
+"""Benchmark: ``bidgen batch`` end to end over a workbook of synthetic deals.
+
+Run by hand (never a timed test)::
+
+    python bench/bench_batch.py                      # 1,000 deals; --jobs 1 and 2; median of 3
+    python bench/bench_batch.py --n 1000 --big 10000  # also peak memory at 10,000 deals
+    python bench/bench_batch.py --repeats 5 --jobs 1 2
+
+It builds a workbook of ``--n`` synthetic deals in three locales (zh_CN, zh_TW, en_US) from the
+samples, with a tender for two deals in three and a meeting for two in three (so about four
+files per deal: proposal, brief, bid package, memo and its e-mail draft), then times the whole
+``bidgen batch WORKBOOK -o OUT --rebuild --quiet`` process, fresh output folder each run, and
+prints per configuration the median wall time, documents per second and the peak memory of the
+largest process, next to the targets of issue 10:
+
+* 1,000 deals × 4 documents in ≤ 10 s wall with 2 jobs, and ≥ 1.8× faster than 1 job;
+* peak memory flat in the number of deals (``--big`` deals within 1.2× of ``--n``);
+* byte-identical documents on every run and with any ``--jobs``.
+
+Figures depend on the machine and on what else runs on it: say so when you quote them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_PEAK = r"""
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)
+"""
+
+
+def synthetic_models(n: int) -> list:
+    """``n`` deals in three locales, with tenders and meetings for some (about 4 files per deal)."""
+    from bidgen.inputs.load import load_deal, load_meeting, load_tender
+
+    samples = ROOT / "samples"
+    bases = {
+        "zh_CN": (load_deal(samples / "deal-zh_CN.yaml"), load_tender(samples / "tender-zh_CN.yaml"),
+                  load_meeting(samples / "meeting-zh_CN.yaml")),
+        "en_US": (load_deal(samples / "deal-en_US.yaml"), load_tender(samples / "tender-en_US.yaml"),
+                  load_meeting(samples / "meeting-en_US.yaml")),
+    }
+    cn = bases["zh_CN"]
+    bases["zh_TW"] = (cn[0].model_copy(update={"locale": "zh_TW"}), cn[1], cn[2])
+    locales = ("zh_CN", "zh_TW", "en_US")
+    models = []
+    for i in range(n):
+        loc = locales[i % 3]
+        deal, tender, meeting = bases[loc]
+        did = f"D-{i:05d}"
+        items = tuple(it.model_copy(update={"quantity": it.quantity + (i % 7),
+                                            "unit_price": it.unit_price + Decimal(i % 13) / 4})
+                      for it in deal.items)
+        client = deal.client.model_copy(update={"code": f"C{i:05d}"})
+        d = deal.model_copy(update={"id": did, "items": items, "client": client, "negotiation": None})
+        d = type(d).model_validate(d.model_dump())
+        models.append(d)
+        if i % 3 != 0:
+            models.append(type(tender).model_validate({**tender.model_dump(exclude_defaults=True),
+                                                       "deal": did, "ref": f"T-{i:05d}",
+                                                       "ceiling_price": None, "budget": None}))
+        if i % 3 != 1:
+            data = meeting.model_dump(exclude_defaults=True)
+            data.update(deal=did)
+            data.pop("agreed", None)
+            models.append(type(meeting).model_validate(data))
+    return models
+
+
+def build_workbook(n: int, folder: Path) -> Path:
+    from bidgen.inputs.workbook_write import write_workbook
+
+    path = folder / f"deals-{n}.xlsx"
+    if not path.exists():
+        t = time.perf_counter()
+        write_workbook(synthetic_models(n), path)
+        print(f"built {path.name}: {n} deals in {time.perf_counter() - t:.1f} s", flush=True)
+    return path
+
+
+def run_once(workbook: Path, jobs: int, out: Path) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS of the largest process in KiB, files written)."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-c", _PEAK, sys.executable, "-m", "bidgen.cli.main", "batch", str(workbook),
+           "-o", str(out), "--jobs", str(jobs), "--rebuild", "--quiet"]
+    t = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    wall = time.perf_counter() - t
+    peak, rc = (int(x) for x in res.stdout.split())
+    if rc not in (0, 1):
+        sys.exit(f"bidgen batch failed (exit {rc}): {res.stderr[-2000:]}")
+    files = sum(1 for p in out.rglob("*") if p.suffix in (".docx", ".eml"))
+    return wall, peak, files
+
+
+def digest(out: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(out.rglob("*")):
+        if p.suffix in (".docx", ".eml"):
+            h.update(p.relative_to(out).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--big", type=int, default=0, help="also measure peak memory at this many deals")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--keep", type=Path, default=None, help="folder for the workbooks (kept between runs)")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    books = args.keep or tmp
+    books.mkdir(parents=True, exist_ok=True)
+    try:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at start", flush=True)
+        wb = build_workbook(args.n, books)
+        medians: dict[int, float] = {}
+        digests: dict[int, str] = {}
+        peaks: dict[int, int] = {}
+        for jobs in args.jobs:
+            walls = []
+            for r in range(args.repeats):
+                out = tmp / f"out-{jobs}-{r}"
+                wall, peak, files = run_once(wb, jobs, out)
+                walls.append(wall)
+                peaks[jobs] = max(peaks.get(jobs, 0), peak)
+                d = digest(out)
+                if digests.setdefault(jobs, d) != d:
+                    print(f"  NOT byte-identical across runs with --jobs {jobs}")
+                shutil.rmtree(out, ignore_errors=True)
+            medians[jobs] = statistics.median(walls)
+            print(f"--jobs {jobs}: median {medians[jobs]:.2f} s of {['%.2f' % w for w in walls]}, "
+                  f"{files} files ({files / medians[jobs]:.0f} files/s), peak RSS {peaks[jobs] / 1024:.0f} MiB",
+                  flush=True)
+        print()
+        print("figure                                   measured      target")
+        if 2 in medians:
+            ok = "ok" if medians[2] <= 10 else "MISSED"
+            print(f"{args.n} deals, 2 jobs, wall                {medians[2]:7.2f} s   ≤ 10 s ({ok}; target for 1,000)")
+        if 1 in medians and 2 in medians:
+            speedup = medians[1] / medians[2]
+            ok = "ok" if speedup >= 1.8 else "MISSED"
+            print(f"speed-up 2 jobs over 1                   {speedup:7.2f} ×   ≥ 1.8 × ({ok})")
+        same = len(set(digests.values())) == 1
+        print(f"byte-identical across runs and --jobs    {'yes' if same else 'NO':>7}       yes")
+        if args.big:
+            big = build_workbook(args.big, books)
+            jobs = max(args.jobs)
+            _, small_peak, _ = run_once(wb, jobs, tmp / "out-small")
+            wall, big_peak, files = run_once(big, jobs, tmp / "out-big")
+            ratio = big_peak / small_peak
+            ok = "ok" if ratio <= 1.2 else "MISSED"
+            print(f"peak RSS {args.big} vs {args.n} deals ({jobs} jobs)   {ratio:7.2f} ×   ≤ 1.2 × ({ok}); "
+                  f"{small_peak / 1024:.0f} → {big_peak / 1024:.0f} MiB; {args.big} deals took {wall:.1f} s")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"load average {load:.2f} at the end")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

@@ -1,0 +1,281 @@
+"""The driver of a bulk run: read the workbook, plan the deals, run each through an executor,
+write what comes back, keep the manifest and write the report.
+
+The driver is the only writer: the per-deal job (:func:`bidgen.batch.job.run_deal`) returns
+each deal's documents in memory, and the driver writes them as one set per deal with
+:func:`bidgen.documents.output.write_set` (the same mechanism ``bidgen all`` uses), without a
+sync per file; one sync of every folder written comes at the end of the run.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from decimal import Decimal
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from bidgen.batch.job import DealJob, DealResult, Shared, error_dict, run_deal
+from bidgen.batch.manifest import MANIFEST, Manifest, input_hash, shared_hash
+from bidgen.batch.report import REPORT, write_report
+from bidgen.errors import BidgenError, InputError, OutputClash, ValidationErrors
+
+__all__ = ["BatchOptions", "BatchResult", "run_batch", "plan_folders", "InlineExecutor"]
+
+Progress = Callable[[DealResult, int, int], None]
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Everything a run is told (the CLI's flags, one place for all of them)."""
+
+    jobs: int | None = None  # default: every core
+    only: tuple[str, ...] = ()
+    locale: str | None = None
+    library_dirs: tuple[Path, ...] = ()
+    policy_file: Path | None = None
+    force: bool = False
+    split: bool = False
+    rebuild: bool = False
+    report: bool = True
+
+
+@dataclass
+class BatchResult:
+    """The deals in the order of the workbook, and where the report went."""
+
+    workbook: str
+    outdir: Path
+    results: list[DealResult] = field(default_factory=list)
+    report: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[DealResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every deal was written (or unchanged), 1 when some deal failed."""
+        return 1 if self.failed else 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+
+class InlineExecutor(Executor):
+    """Runs each job at once in this process (``--jobs 1``), with the Executor interface."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed back through the future
+            future.set_exception(exc)
+        return future
+
+
+def plan_folders(ids: Sequence[str], outdir: Path) -> dict[str, Path]:
+    """Each deal's own folder ``OUTDIR/<safe id>``; :class:`OutputClash` (before anything is
+    written) when two deals would share a folder, or a folder would be the report or manifest."""
+    from bidgen.paths import safe_component
+
+    taken: dict[str, str] = {REPORT.casefold(): "the run's report", MANIFEST.casefold(): "the run's manifest"}
+    folders = {}
+    clashes = []
+    for deal_id in ids:
+        name = safe_component(deal_id)
+        key = name.casefold()
+        if key in taken:
+            clashes.append(InputError(f"deal {deal_id!r} would write into the folder {name!r} of {taken[key]}; "
+                                      "give the deals ids that differ in more than case or punctuation",
+                                      file=str(outdir / name)))
+            continue
+        taken[key] = f"deal {deal_id!r}"
+        folders[deal_id] = outdir / name
+    if clashes:
+        raise OutputClash_(clashes)
+    return folders
+
+
+class OutputClash_(ValidationErrors):
+    """Two deals would write the same path (exit 2, nothing written)."""
+
+
+def _warm_up(shared: Shared, locales: Iterable[str]) -> None:
+    """Load what every deal needs once, before worker processes are forked from this one."""
+    from bidgen.documents.output import load_library, template_path
+    from bidgen.docx.render import CompiledTemplate
+
+    load_library(shared.library_dirs)
+    for loc in set(locales):
+        for kind in ("proposal", "bid", "memo", "brief"):
+            try:
+                CompiledTemplate.load(template_path(kind, loc))
+            except BidgenError:
+                pass
+
+
+def _executor(jobs: int) -> Executor:
+    if jobs <= 1:
+        return InlineExecutor()
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+
+
+def _select(entries: list[Any], only: Sequence[str]) -> list[Any]:
+    if not only:
+        return entries
+    from bidgen.inputs.locate import did_you_mean
+
+    ids = [e.id for e in entries]
+    unknown = [o for o in only if o not in ids]
+    if unknown:
+        errors = []
+        for o in unknown:
+            hint = did_you_mean(o, ids)
+            errors.append(InputError(f"no deal {o!r} in the workbook" + (f"; did you mean {hint!r}?" if hint else ""),
+                                     field="--only"))
+        raise ValidationErrors(errors)
+    wanted = set(only)
+    return [e for e in entries if e.id in wanted]
+
+
+def _failed_entry(entry: Any, folder: Path | None) -> DealResult:
+    r = DealResult(entry.id, "failed", folder=folder)
+    r.findings = [error_dict(e.message, place=f"{e.place}" + (f" ({e.key})" if e.key else "")) for e in entry.errors]
+    return r
+
+
+def run_batch(
+    workbook: str | Path,
+    outdir: str | Path,
+    options: BatchOptions = BatchOptions(),
+    *,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Render every deal of ``workbook`` into ``OUTDIR/<deal id>/``; see :mod:`bidgen.batch`.
+
+    Raises :class:`~bidgen.errors.BidgenError` (exit 2) when the workbook cannot be read or two
+    deals would write the same path; nothing is written then.  A deal with an error is reported
+    in the result (and the report) and skipped; the others are written.
+    """
+    from bidgen.checks import load_policy
+    from bidgen.docx.commit import sync_dirs
+    from bidgen.documents.output import write_set
+    from bidgen.inputs.workbook import read_workbook
+
+    started = time.perf_counter()
+    outdir = Path(outdir)
+    book = read_workbook(workbook)
+    entries = _select(book.entries, options.only)
+    folders = plan_folders([e.id for e in entries], outdir)
+    workspace = options.library_dirs[0] if options.library_dirs else None
+    policy = load_policy(options.policy_file, workspace)
+    shared = Shared(locale=options.locale, library_dirs=tuple(options.library_dirs), policy=policy,
+                    force=options.force, split=options.split)
+    common = shared_hash(library_dirs=options.library_dirs, policy_file=options.policy_file,
+                         options={"locale": options.locale, "force": options.force, "split": options.split})
+    outdir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest.load(outdir)
+    result = BatchResult(str(workbook), outdir)
+    by_id: dict[str, DealResult] = {}
+    todo: list[tuple[DealJob, str]] = []
+    for entry in entries:
+        folder = folders[entry.id]
+        if not entry.ok:
+            by_id[entry.id] = _failed_entry(entry, folder)
+            continue
+        digest = input_hash(common, entry.deal, entry.tender, entry.meeting)
+        done = None if options.rebuild else manifest.unchanged(entry.id, digest)
+        if done is not None:
+            r = DealResult(entry.id, "unchanged", folder=folder, documents=done["paths"], currency=entry.deal.currency,
+                           total=Decimal(done["total"]) if done.get("total") else None,
+                           findings=list(done.get("findings") or []))
+            by_id[entry.id] = r
+            continue
+        todo.append((DealJob(entry.id, folder, entry.deal, entry.tender, entry.meeting), digest))
+    total = len(entries)
+    finished = 0
+
+    def report_progress(r: DealResult) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(r, finished, total)
+
+    for entry in entries:
+        if entry.id in by_id:
+            report_progress(by_id[entry.id])
+    written_dirs: set[Path] = set()
+    jobs = options.jobs or os.cpu_count() or 1
+    own = executor is None
+    if own and todo and jobs > 1:
+        _warm_up(shared, [options.locale or j.deal.locale for j, _ in todo])
+    pool = executor if executor is not None else _executor(min(jobs, max(1, len(todo))))
+    digests = {job.id: digest for job, digest in todo}
+    try:
+        pending: set[Future] = set()
+        queue = iter(todo)
+        window = max(4, jobs * 8)  # jobs in flight: memory stays flat in the number of deals
+        while True:
+            while len(pending) < window:
+                nxt = next(queue, None)
+                if nxt is None:
+                    break
+                fut = pool.submit(run_deal, nxt[0], shared)
+                fut.deal_id = nxt[0].id  # type: ignore[attr-defined]
+                fut.folder = nxt[0].folder  # type: ignore[attr-defined]
+                pending.add(fut)
+            if not pending:
+                break
+            done_set, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in sorted(done_set, key=lambda f: f.deal_id):  # type: ignore[attr-defined]
+                r = _collect(fut)
+                if r.docs:
+                    manifest.forget(r.id)
+                    try:
+                        write_set(r.docs, fsync=False)
+                    except BidgenError as exc:
+                        r.status = "failed"
+                        r.findings += [error_dict(line, rule=type(exc).__name__) for line in exc.lines()]
+                        r.documents = []
+                    else:
+                        manifest.record(r.id, digests[r.id], [(d.path, d.data) for d in r.docs], status=r.status,
+                                        total=str(r.total) if r.total is not None else None, findings=r.findings)
+                        written_dirs.update(Path(d.path).parent for d in r.docs)
+                    r.docs = []
+                by_id[r.id] = r
+                report_progress(r)
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+        manifest.close()
+    result.results = [by_id[e.id] for e in entries]
+    if options.report:
+        result.report = write_report(result.results, outdir)
+        written_dirs.add(outdir)
+    if written_dirs:
+        # one sync for the whole run instead of one per file: the documents' data, then their names
+        if hasattr(os, "sync"):
+            os.sync()
+        sync_dirs(sorted(written_dirs))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _collect(fut: Future) -> DealResult:
+    try:
+        r: DealResult = fut.result()
+        return r
+    except Exception as exc:  # noqa: BLE001 - a crash in one deal must not stop the others
+        r = DealResult(fut.deal_id, "failed", folder=fut.folder)  # type: ignore[attr-defined]
+        r.findings = [error_dict(f"internal error while rendering this deal ({type(exc).__name__}: {exc}); "
+                                 "please report it", rule="internal")]
+        return r

@@ -1,0 +1,199 @@
+"""``bidgen batch`` (every deal of a workbook) and ``bidgen export`` (YAML/JSON ⇄ workbook).
+
+Thin: the options map onto :class:`bidgen.batch.BatchOptions` (all batch flags live in
+:data:`BATCH_OPTIONS`, so a post-step such as ``--pdf`` is added in one place) and
+:func:`bidgen.batch.run_batch` does the work.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, library_dirs as _library_dirs
+
+#: Every option of ``bidgen batch`` besides WORKBOOK, in the order ``--help`` lists them.
+BATCH_OPTIONS = (
+    OUTDIR,
+    click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                 help="Deals rendered at the same time (worker processes); default: every core."),
+    click.option("--only", multiple=True, metavar="ID",
+                 help="Only these deals (repeatable, or comma-separated ids)."),
+    LOCALE,
+    LIBRARY,
+    POLICY,
+    FORCE,
+    click.option("--split", is_flag=True, help="Also write each part of a bid package as its own file."),
+    click.option("--explain", is_flag=True, help="Say which library entries each deal used and why."),
+    click.option("--rebuild", is_flag=True, help="Render every deal again, even those the manifest says are done."),
+    click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                 help="json: the report as JSON on stdout (progress goes to stderr)."),
+    click.option("--quiet", "-q", is_flag=True, help="No progress output (the summary and errors still print)."),
+)
+
+
+def batch_options(func: Any) -> Any:
+    for option in reversed(BATCH_OPTIONS):
+        func = option(func)
+    return func
+
+
+class _Progress:
+    """A bar on a terminal (done/total, failures, time left); one line per deal otherwise."""
+
+    def __init__(self, fmt: str, quiet: bool, explain: bool) -> None:
+        self.err = fmt == "json"
+        stream = sys.stderr if self.err else sys.stdout
+        self.tty = stream.isatty()
+        self.quiet = quiet
+        self.explain = explain
+        self.failed = 0
+        self.started = time.monotonic()
+        self.width = 0
+
+    def __call__(self, r: Any, done: int, total: int) -> None:
+        if not r.ok:
+            self.failed += 1
+        if self.quiet:
+            return
+        if self.tty:
+            elapsed = time.monotonic() - self.started
+            left = elapsed / done * (total - done) if done else 0
+            filled = int(30 * done / total) if total else 30
+            line = (f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} deals, {self.failed} failed, "
+                    f"{left:4.0f} s left")
+            self.width = max(self.width, len(line))
+            click.echo(line.ljust(self.width), nl=done == total, err=self.err)
+            return
+        docs = len(r.documents)
+        extra = ""
+        if r.status == "failed":
+            extra = f": {len(r.errors)} error(s)"
+        elif r.status == "draft":
+            extra = " (DRAFT: checks failed, --force)"
+        click.echo(f"[{done}/{total}] {r.id}: {r.status}, {docs} document(s){extra}", err=self.err)
+        if self.explain:
+            for line in r.explain:
+                click.echo(f"  {line}", err=self.err)
+
+    def close(self) -> None:
+        pass
+
+
+def _only(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+@click.command("batch")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@batch_options
+def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...], locale: str | None,
+          library_dirs: tuple[Path, ...], policy_file: Path | None, force: bool, split: bool, explain: bool,
+          rebuild: bool, fmt: str, quiet: bool) -> None:
+    """Write every document of every deal in WORKBOOK (an .xlsx file, or a folder of .csv files;
+    see docs/input.md) into OUTDIR/<deal id>/: proposal and brief always, the bid package when a
+    tender names the deal, the memo and its e-mail draft when a meeting does. Each deal is checked
+    first as by `bidgen all`; a deal with errors is reported and skipped, the others are written.
+    OUTDIR/batch-report.xlsx lists every deal; a re-run skips the deals that are done.
+    Exit 0: every deal written; 1: some deal failed; 2: the workbook cannot be read."""
+    from bidgen.batch import BatchOptions, run_batch
+    from bidgen.batch.report import report_json
+
+    options = BatchOptions(jobs=jobs, only=_only(only), locale=locale,
+                           library_dirs=tuple(_library_dirs(library_dirs)), policy_file=policy_file,
+                           force=force, split=split, rebuild=rebuild)
+    progress = _Progress(fmt, quiet, explain)
+    result = run_batch(workbook, outdir, options, progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(report_json(result.results, result.outdir, str(workbook)), ensure_ascii=False,
+                   indent=2))
+    for r in result.failed:
+        click.echo(f"bidgen: deal {r.id}: not written", err=True)
+        for line in r.errors:
+            click.echo(f"  {line}", err=True)
+    summary = ", ".join(f"{result.count(s)} {s}" for s in ("written", "draft", "unchanged", "failed")
+                        if result.count(s))
+    line = f"{len(result.results)} deal(s): {summary or 'none'} in {result.seconds:.1f} s; report: {result.report}"
+    if result.exit_code:
+        from bidgen.errors import RunFailed
+
+        raise RunFailed(line, exit_code=result.exit_code)
+    click.echo(f"bidgen: {line}", err=True)
+
+
+@click.command("export")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="A workbook (.xlsx), a folder for .csv files, or (from a workbook) a folder for YAML files.")
+@click.option("--to", "target", type=click.Choice(["auto", "xlsx", "csv", "yaml"]), default="auto", show_default=True,
+              help="auto: a workbook from YAML/JSON inputs (.csv folder unless OUTPUT ends in .xlsx), "
+                   "YAML files from a workbook.")
+def export(inputs: tuple[Path, ...], output: Path, target: str) -> None:
+    """Turn YAML/JSON deals, meetings and tenders into a workbook, or a workbook (or .csv folder)
+    into YAML files (deal-<id>.yaml, meeting-<deal>.yaml, tender-<ref>.yaml). Nothing is lost
+    either way: reading the result back gives the same records."""
+    from bidgen.errors import InputError, ValidationErrors
+
+    from_workbook = len(inputs) == 1 and (inputs[0].is_dir() or inputs[0].suffix.lower() in (".xlsx", ".xlsm"))
+    if target == "auto":
+        target = "yaml" if from_workbook else ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
+    if output.exists() and output.is_file():
+        raise InputError("already exists; choose a new name (export never overwrites)", file=str(output))
+    if from_workbook:
+        models = _models_from_workbook(inputs[0])
+    else:
+        from bidgen.inputs.load import load_any
+
+        models = []
+        errors = []
+        for path in inputs:
+            try:
+                models.append(load_any(path))
+            except ValidationErrors as exc:
+                errors += exc.errors
+            except InputError as exc:
+                errors.append(exc)
+        if errors:
+            raise ValidationErrors(errors)
+    from bidgen.inputs.workbook_write import to_yaml, write_csv_folder, write_workbook, yaml_name
+
+    if target == "xlsx":
+        click.echo(f"wrote {write_workbook(models, output)}")
+    elif target == "csv":
+        _fresh_folder(output, [f"{n}.csv" for n in ("deals",)])
+        for p in write_csv_folder(models, output):
+            click.echo(f"wrote {p}")
+    else:
+        names = [yaml_name(m) for m in models]
+        _fresh_folder(output, names)
+        output.mkdir(parents=True, exist_ok=True)
+        for name, m in zip(names, models):
+            (output / name).write_text(to_yaml(m), encoding="utf-8")
+            click.echo(f"wrote {output / name}")
+
+
+def _fresh_folder(folder: Path, names: list[str]) -> None:
+    from bidgen.errors import InputError
+
+    clashes = [folder / n for n in names if (folder / n).exists()]
+    if clashes:
+        raise InputError("already exists; choose an empty folder (export never overwrites)", file=str(clashes[0]))
+
+
+def _models_from_workbook(path: Path) -> list[Any]:
+    from bidgen.errors import ValidationErrors
+    from bidgen.inputs.workbook import read_workbook
+
+    book = read_workbook(path)
+    errors = [e for entry in book.entries for e in entry.errors] + list(book.orphans)
+    if errors:
+        raise ValidationErrors(errors)
+    models: list[Any] = []
+    for entry in book.entries:
+        models += [m for m in (entry.deal, entry.meeting, entry.tender) if m is not None]
+    return models

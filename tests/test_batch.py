@@ -1,0 +1,203 @@
+"""``bidgen batch``: every deal of a workbook, the same documents as ``bidgen all``, located errors
+that skip only the bad deal, a report, resume, and any executor."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bidgen.batch import BatchOptions, run_batch
+from bidgen.batch.manifest import MANIFEST
+from bidgen.cli.main import main
+from bidgen.docx.readback import read_docx
+from bidgen.inputs.load import load_any
+from bidgen.inputs.workbook_write import write_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+def text_of(path: Path) -> list[str]:
+    doc = read_docx(path)
+    return doc.all_text().splitlines()
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    ws = tmp_path_factory.mktemp("ws") / "ws"
+    assert main(["init", str(ws)]) == 0
+    return ws
+
+
+@pytest.fixture(scope="module")
+def batch_out(workspace, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    code = main(["batch", str(workspace / "deals.xlsx"), "-o", str(out), "--jobs", "2", "--quiet",
+                 "--library", str(workspace)])
+    assert code == 0
+    return out
+
+
+@pytest.mark.parametrize("locale,deal_id", [("zh_CN", "D-2026-0042"), ("en_US", "D-2026-0107")])
+def test_batch_writes_what_all_writes(batch_out, workspace, tmp_path, locale, deal_id):
+    ref = tmp_path / "all"
+    code = main(["all", str(SAMPLES / f"deal-{locale}.yaml"), "--tender", str(SAMPLES / f"tender-{locale}.yaml"),
+                 "--meeting", str(SAMPLES / f"meeting-{locale}.yaml"), "-o", str(ref), "--library", str(workspace)])
+    assert code == 0
+    expected = sorted(p.name for p in ref.iterdir())
+    folder = batch_out / deal_id
+    assert sorted(p.name for p in folder.iterdir()) == expected
+    assert len(expected) == 5  # proposal, bid, memo, memo e-mail draft, brief
+    for name in expected:
+        if name.endswith(".docx"):
+            assert text_of(folder / name) == text_of(ref / name), name
+        else:
+            assert (folder / name).read_text(encoding="utf-8") == (ref / name).read_text(encoding="utf-8")
+
+
+def test_the_report_has_one_row_per_deal_with_numbers_as_numbers(batch_out):
+    wb = openpyxl.load_workbook(batch_out / "batch-report.xlsx")
+    rows = list(wb["deals"].iter_rows(values_only=True))
+    assert rows[0][:6] == ("deal", "status", "folder", "documents", "total", "currency")
+    by_id = {r[0]: r for r in rows[1:]}
+    assert set(by_id) == {"D-2026-0042", "D-2026-0107"}
+    cn = by_id["D-2026-0042"]
+    assert cn[1] == "written"
+    assert cn[4] == 676200 and isinstance(cn[4], (int, float))
+    assert cn[5] == "CNY"
+    assert "D-2026-0042/Proposal_CN203_v20261120.docx" in cn[3].splitlines()
+    assert by_id["D-2026-0107"][4] == 156849
+
+
+def _broken_workbook(tmp_path: Path) -> Path:
+    models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
+    path = write_workbook(models, tmp_path / "deals.xlsx")
+    wb = openpyxl.load_workbook(path)
+    items = wb["items"]
+    headers = [c.value for c in items[1]]
+    col = headers.index("unit_price") + 1
+    for row in range(2, items.max_row + 1):
+        if items.cell(row=row, column=1).value == "D-2026-0042":
+            items.cell(row=row, column=col, value="abc")
+            broken = f"{openpyxl.utils.get_column_letter(col)}{row}"
+            break
+    wb.save(path)
+    return path, broken
+
+
+def test_a_broken_cell_skips_only_its_deal_with_one_located_line(tmp_path, capsys):
+    path, cell = _broken_workbook(tmp_path)
+    out = tmp_path / "out"
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"deals.xlsx:items!{cell} (unit_price): not a valid amount: 'abc'" in err
+    assert err.count("not a valid amount") == 1
+    assert not (out / "D-2026-0042").exists()
+    assert len(list((out / "D-2026-0107").glob("*.docx"))) == 4
+    rows = list(openpyxl.load_workbook(out / "batch-report.xlsx")["findings"].iter_rows(values_only=True))
+    assert ("D-2026-0042", "error", "input", f"deals.xlsx:items!{cell} (unit_price)",
+            "not a valid amount: 'abc'") in rows
+
+
+def test_a_rerun_skips_what_is_done_and_redoes_what_changed(tmp_path):
+    models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
+    path = write_workbook(models, tmp_path / "deals.xlsx")
+    out = tmp_path / "out"
+    first = run_batch(path, out, BatchOptions(jobs=1))
+    assert [r.status for r in first.results] == ["written", "written"]
+    again = run_batch(path, out, BatchOptions(jobs=1))
+    assert [r.status for r in again.results] == ["unchanged", "unchanged"]
+    assert again.results[0].total == first.results[0].total
+    # a document removed by hand is written again; the other deal stays done
+    victim = first.results[1].documents[0]
+    victim.unlink()
+    third = run_batch(path, out, BatchOptions(jobs=1))
+    assert [r.status for r in third.results] == ["unchanged", "written"]
+    assert victim.exists()
+    assert [r.status for r in run_batch(path, out, BatchOptions(jobs=1, rebuild=True)).results] == ["written"] * 2
+
+
+def test_a_run_killed_mid_way_is_completed_by_the_next(tmp_path):
+    models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
+    path = write_workbook(models, tmp_path / "deals.xlsx")
+    out = tmp_path / "out"
+    run_batch(path, out, BatchOptions(jobs=1))
+    manifest = out / MANIFEST
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    # as if killed while the second deal's line was being appended: a torn last line
+    manifest.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:40], encoding="utf-8")
+    result = run_batch(path, out, BatchOptions(jobs=1))
+    assert sorted(r.status for r in result.results) == ["unchanged", "written"]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_any_executor_runs_the_per_deal_job(tmp_path):
+    models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
+    path = write_workbook(models, tmp_path / "deals.xlsx")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        result = run_batch(path, tmp_path / "out", BatchOptions(), executor=pool)
+    assert result.exit_code == 0
+    assert [len(r.docx) for r in result.results] == [4, 4]
+    assert all(p.suffix == ".docx" and p.is_file() for r in result.results for p in r.docx)
+
+
+def test_only_and_json_format(tmp_path, capsys):
+    models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
+    path = write_workbook(models, tmp_path / "deals.xlsx")
+    code = main(["batch", str(path), "-o", str(tmp_path / "out"), "--only", "D-2026-0107", "--format", "json",
+                 "--jobs", "1"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    [row] = data["deals"]
+    assert row["deal"] == "D-2026-0107" and row["status"] == "written"
+    assert row["total"] == "156849.00" and row["currency"] == "USD"
+    assert "D-2026-0107/Proposal_AE017_v20261118.docx" in row["documents"]
+    assert main(["batch", str(path), "-o", str(tmp_path / "out"), "--only", "D-2026-0108"]) == 2
+    assert "did you mean 'D-2026-0107'" in capsys.readouterr().err
+
+
+def test_deals_that_would_share_a_folder_stop_the_run_before_writing(tmp_path, capsys):
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    twin = deal.model_copy(update={"id": "d-2026-0107"})
+    path = write_workbook([deal, twin], tmp_path / "deals.xlsx")
+    out = tmp_path / "out"
+    assert main(["batch", str(path), "-o", str(out)]) == 2
+    assert "would write into the folder" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_failed_checks_skip_the_deal_unless_forced(tmp_path, capsys):
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    bad = deal.model_copy(update={"valid_until": deal.issue_date})  # offer valid for 0 days
+    path = write_workbook([bad], tmp_path / "deals.xlsx")
+    result = run_batch(path, tmp_path / "out", BatchOptions(jobs=1))
+    [r] = result.results
+    if r.status == "written":
+        pytest.skip("the checks accept this deal")
+    assert r.status == "failed" and result.exit_code == 1
+    assert r.errors and not (tmp_path / "out" / deal.id).exists()
+    forced = run_batch(path, tmp_path / "out2", BatchOptions(jobs=1, force=True))
+    assert forced.results[0].status == "draft"
+    proposal = [p for p in forced.results[0].docx if p.name.startswith("Proposal")][0]
+    assert "DRAFT" in read_docx(proposal).all_text()
+
+
+def test_report_cells_never_run_as_formulas(tmp_path):
+    from bidgen.batch.job import DealResult
+    from bidgen.batch.report import write_report
+
+    r = DealResult("=HYPERLINK(\"http://x\")", "failed", folder=tmp_path / "x")
+    r.findings = [{"severity": "error", "rule": "input", "message": "+1 -2 @SUM(A1)", "place": "\tA1"}]
+    path = write_report([r], tmp_path)
+    wb = openpyxl.load_workbook(path)
+    cell = wb["deals"]["A2"]
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
+    assert cell.quotePrefix
+    row = [c for c in wb["findings"][2]]
+    assert [c.data_type for c in row] == ["s"] * 5
+    assert row[4].value == "+1 -2 @SUM(A1)" and row[4].quotePrefix

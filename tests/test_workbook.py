@@ -1,0 +1,311 @@
+"""The workbook input format: one rule from YAML, exact cells, located errors, round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bidgen.cli.main import main
+from bidgen.inputs.load import load_any
+from bidgen.inputs.models import Deal, Meeting, Tender
+from bidgen.inputs.sheets import record_sheets
+from bidgen.inputs.workbook import WorkbookError, read_workbook
+from bidgen.inputs.workbook_write import write_csv_folder, write_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_FILES = sorted((ROOT / "samples").glob("*.yaml"))
+SHARED = ROOT.parent / "shared" / "examples"
+
+
+def sample_models() -> list:
+    return [load_any(p) for p in SAMPLE_FILES]
+
+
+def by_kind(models: list) -> dict:
+    out = {}
+    for m in models:
+        key = m.id if isinstance(m, Deal) else (m.deal if isinstance(m, Meeting) else m.ref)
+        out[(type(m).__name__, key)] = m
+    return out
+
+
+def book_models(path: Path) -> list:
+    book = read_workbook(path)
+    assert not book.orphans
+    out = []
+    for e in book.entries:
+        assert e.errors == [], [str(x) for x in e.errors]
+        out += [m for m in (e.deal, e.meeting, e.tender) if m is not None]
+    return out
+
+
+# ---------------------------------------------------------------------------- the rule
+
+
+def test_sheets_follow_the_yaml_format_by_one_rule():
+    sheets = {rs.name: rs for rs in record_sheets()}
+    assert list(sheets) == ["deals", "meetings", "tenders"]
+    deals = sheets["deals"]
+    keys = [c.key for c in deals.columns]
+    assert keys[0] == "id"
+    assert {"client.name", "terms.delivery_days", "terms.sla.response_hours"} <= set(keys)
+    lists = {ls.name: ls for ls in deals.lists}
+    assert {"items", "terms.payment", "client.contacts", "client.pain_points",
+            "negotiation.concessions", "narrative"} <= set(lists)
+    assert lists["items"].owner == "deal"
+    assert [c.key for c in lists["items"].columns][:6] == ["sku", "description", "quantity", "unit", "unit_price",
+                                                          "discount_percent"]
+    assert lists["narrative"].scalar and [c.key for c in lists["narrative"].columns] == ["value"]
+    assert "meetings.attendees.client" in {ls.name for ls in sheets["meetings"].lists}
+    assert "tenders.requirements" in {ls.name for ls in sheets["tenders"].lists}
+    # Excel limits sheet names to 31 characters
+    assert all(len(ls.name) <= 31 for rs in record_sheets() for ls in rs.lists)
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_every_sample_round_trips_yaml_workbook_yaml(tmp_path, form):
+    models = sample_models()
+    extra = [load_any(p) for p in sorted(SHARED.glob("*.yaml"))] if SHARED.is_dir() else []
+    for m in extra:  # the reference inputs too, each in its own workbook (ids may repeat the samples')
+        path = tmp_path / f"ref-{type(m).__name__}.xlsx"
+        if isinstance(m, Deal):
+            write_workbook([m], path)
+            assert book_models(path) == [m]
+    target = tmp_path / ("deals.xlsx" if form == "xlsx" else "csv")
+    if form == "xlsx":
+        write_workbook(models, target)
+    else:
+        write_csv_folder(models, target)
+    back = by_kind(book_models(target))
+    assert back == by_kind(models)
+    # workbook -> YAML files -> the same models again
+    out = tmp_path / "yaml"
+    assert main(["export", str(target), "-o", str(out)]) == 0
+    again = by_kind([load_any(p) for p in sorted(out.glob("*.yaml"))])
+    assert again == by_kind(models)
+
+
+def test_export_yaml_to_workbook_through_the_cli(tmp_path):
+    out = tmp_path / "deals.xlsx"
+    assert main(["export", *map(str, SAMPLE_FILES), "-o", str(out)]) == 0
+    assert by_kind(book_models(out)) == by_kind(sample_models())
+    assert main(["export", *map(str, SAMPLE_FILES), "-o", str(out)]) == 2  # never overwrites
+
+
+def test_rows_of_a_list_keep_their_order(tmp_path):
+    deal = sample_models()[0]
+    assert isinstance(deal, Deal)
+    path = write_workbook([deal], tmp_path / "d.xlsx")
+    back = book_models(path)[0]
+    assert [i.description for i in back.items] == [i.description for i in deal.items]
+    assert [m.milestone for m in back.terms.payment] == [m.milestone for m in deal.terms.payment]
+
+
+# ---------------------------------------------------------------------------- exact cells
+
+
+def _minimal_book(path: Path, *, deal_cells: dict | None = None, item_cells: dict | None = None,
+                  extra_sheets: dict | None = None) -> Path:
+    """A one-deal workbook written cell by cell as a person would type it in Excel."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "deals"
+    row = {"id": "D-1", "locale": "en_US", "currency": "USD", "issue_date": dt.datetime(2026, 11, 18),
+           "valid_until": dt.datetime(2027, 1, 17), "seller.name": "Northwind", "client.code": "GL1",
+           "client.name": "Gulf Logistics", "tax_rate_percent": 5, "prices_include_tax": "no"}
+    row.update(deal_cells or {})
+    for j, (k, v) in enumerate(row.items(), start=1):
+        ws.cell(row=1, column=j, value=k)
+        if v is not None:
+            c = ws.cell(row=2, column=j, value=v)
+            if isinstance(v, dt.datetime):
+                c.number_format = "yyyy-mm-dd"
+    items = wb.create_sheet("items")
+    cells = {"deal": "D-1", "description": "Licence", "quantity": 3, "unit_price": 2.675}
+    cells.update(item_cells or {})
+    for j, (k, v) in enumerate(cells.items(), start=1):
+        items.cell(row=1, column=j, value=k)
+        if isinstance(v, tuple):
+            v, fmt = v
+            items.cell(row=2, column=j, value=v).number_format = fmt
+        elif v is not None:
+            items.cell(row=2, column=j, value=v)
+    pay = wb.create_sheet("terms.payment")
+    for j, (k, v) in enumerate({"deal": "D-1", "milestone": "On signature", "percent": 100}.items(), start=1):
+        pay.cell(row=1, column=j, value=k)
+        pay.cell(row=2, column=j, value=v)
+    for name, rows in (extra_sheets or {}).items():
+        sheet = wb.create_sheet(name)
+        for i, r in enumerate(rows, start=1):
+            for j, v in enumerate(r, start=1):
+                sheet.cell(row=i, column=j, value=v)
+    wb.save(path)
+    return path
+
+
+def _one(path: Path):
+    book = read_workbook(path)
+    return book.entries[0]
+
+
+def test_numbers_are_the_decimals_excel_shows(tmp_path):
+    e = _one(_minimal_book(tmp_path / "w.xlsx", item_cells={"unit_price": 2.675, "quantity": 0.1}))
+    assert e.ok
+    assert e.deal.items[0].unit_price == Decimal("2.675")
+    assert str(e.deal.items[0].unit_price) == "2.675"
+    assert str(e.deal.items[0].quantity) == "0.1"
+    assert e.deal.issue_date == dt.date(2026, 11, 18)
+    assert e.deal.prices_include_tax is False
+
+
+def test_a_percent_cell_is_read_as_the_percentage_it_shows(tmp_path):
+    e = _one(_minimal_book(tmp_path / "w.xlsx", item_cells={"discount_percent": (0.05, "0%")}))
+    assert e.deal.items[0].discount_percent == Decimal("5")
+    e = _one(_minimal_book(tmp_path / "w2.xlsx", item_cells={"discount_percent": (0.00125, "0.000%")}))
+    assert e.deal.items[0].discount_percent == Decimal("0.125")
+
+
+def test_an_ambiguous_plain_percent_is_a_located_error(tmp_path):
+    e = _one(_minimal_book(tmp_path / "w.xlsx", item_cells={"discount_percent": 0.05}))
+    assert not e.ok
+    [err] = e.errors
+    assert str(err).startswith("w.xlsx:items!E2 (discount_percent): 0.05 is ambiguous")
+    assert "type 0.05%" in str(err)
+
+
+def test_identifiers_typed_as_numbers_are_refused(tmp_path):
+    e = _one(_minimal_book(tmp_path / "w.xlsx", deal_cells={"client.code": 91310115123456789}))
+    [err] = e.errors
+    assert str(err).startswith("w.xlsx:deals!G2 (client.code): a number")
+    assert "format the column as Text" in str(err)
+
+
+def test_a_date_where_text_belongs_is_refused(tmp_path):
+    e = _one(_minimal_book(tmp_path / "w.xlsx", item_cells={"sku": dt.datetime(2026, 3, 4)}))
+    [err] = e.errors
+    assert "w.xlsx:items!E2 (sku): a date (2026-03-04)" in str(err)
+
+
+def test_a_number_where_a_date_belongs_is_refused(tmp_path):
+    e = _one(_minimal_book(tmp_path / "w.xlsx", deal_cells={"issue_date": 46000}))
+    [err] = e.errors
+    assert "(issue_date): a number (46000), not a date" in str(err)
+
+
+def test_na_none_and_null_stay_text(tmp_path):
+    e = _one(_minimal_book(tmp_path / "w.xlsx", item_cells={"unit": "NA", "sku": "NULL", "description": "None"}))
+    assert e.ok, [str(x) for x in e.errors]
+    assert (e.deal.items[0].unit, e.deal.items[0].sku, e.deal.items[0].description) == ("NA", "NULL", "None")
+
+
+def test_every_problem_at_once_each_located(tmp_path):
+    e = _one(_minimal_book(tmp_path / "w.xlsx", item_cells={"unit_price": "abc", "quantity": -1},
+                           deal_cells={"currency": "RMB"}))
+    lines = sorted(str(x) for x in e.errors)
+    assert any(line.startswith("w.xlsx:items!D2 (unit_price): not a valid amount: 'abc'") for line in lines)
+    assert any(line.startswith("w.xlsx:items!C2 (quantity):") for line in lines)
+    assert any(line.startswith("w.xlsx:deals!C2 (currency):") and "CNY" in line for line in lines)
+
+
+def test_a_missing_required_key_names_the_row(tmp_path):
+    e = _one(_minimal_book(tmp_path / "w.xlsx", deal_cells={"client.name": None}))
+    [err] = e.errors
+    assert str(err) == "w.xlsx:deals!H2 (client.name): required key is missing"
+
+
+def test_unknown_header_has_a_did_you_mean(tmp_path):
+    path = _minimal_book(tmp_path / "w.xlsx", item_cells={"unit_prise": 3})
+    with pytest.raises(WorkbookError) as exc:
+        read_workbook(path)
+    assert exc.value.lines() == ["w.xlsx:items!E1: unknown header 'unit_prise'; did you mean 'unit_price'?"]
+
+
+def test_duplicate_headers_and_merged_cells_are_errors(tmp_path):
+    path = _minimal_book(tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["items"].cell(row=1, column=5, value="unit_price")
+    wb["items"].cell(row=2, column=5, value=3)
+    wb["deals"].merge_cells("A3:B3")
+    wb.save(path)
+    with pytest.raises(WorkbookError) as exc:
+        read_workbook(path)
+    lines = exc.value.lines()
+    assert "w.xlsx:items!E1: duplicate header 'unit_price' (also in column D)" in lines
+    assert any(line.startswith("w.xlsx:deals!A3:B3: merged cells") for line in lines)
+
+
+def test_a_formula_is_read_by_its_saved_value_and_one_without_is_an_error(tmp_path):
+    path = _minimal_book(tmp_path / "w.xlsx", item_cells={"unit_price": "=2+3"})
+    with pytest.raises(WorkbookError) as exc:
+        read_workbook(path)  # openpyxl saves formulas without a cached value
+    assert exc.value.lines()[0].startswith("w.xlsx:items!D2: a formula without a saved value")
+    # the same cell as Excel saves it: the formula and its cached value
+    import zipfile
+
+    fixed = tmp_path / "cached.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(fixed, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"<f>2+3</f><v></v>", b"<f>2+3</f><v>5</v>").replace(b"<f>2+3</f><v/>",
+                                                                                    b"<f>2+3</f><v>5</v>")
+                assert b"<v>5</v>" in data
+            dst.writestr(item, data)
+    e = _one(fixed)
+    assert e.deal.items[0].unit_price == Decimal("5")
+
+
+def test_two_deals_with_one_id_are_an_error(tmp_path):
+    path = _minimal_book(tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["deals"]
+    for j in range(1, ws.max_column + 1):
+        ws.cell(row=3, column=j, value=ws.cell(row=2, column=j).value)
+    wb.save(path)
+    e = _one(path)
+    assert not e.ok
+    assert any("two deals with the id 'D-1' (also in row 2)" in str(x) and "deals!A3" in str(x) for x in e.errors)
+
+
+def test_list_row_of_an_unknown_deal_is_reported(tmp_path):
+    path = _minimal_book(tmp_path / "w.xlsx", extra_sheets={"narrative": [["deal", "value"], ["D-9", "x"]]})
+    book = read_workbook(path)
+    assert book.entries[0].ok
+    assert [str(o) for o in book.orphans] == ["w.xlsx:narrative!A2 (deal): no deal with the id 'D-9' in sheet 'deals'"]
+
+
+def test_csv_folder_reads_text_exactly_with_a_bom(tmp_path):
+    folder = tmp_path / "csv"
+    write_csv_folder(sample_models(), folder)
+    raw = (folder / "deals.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = (folder / "items.csv").read_text(encoding="utf-8-sig").replace("48000", "NA", 1)
+    (folder / "items.csv").write_text(text, encoding="utf-8-sig")
+    book = read_workbook(folder)
+    bad = [x for e in book.entries for x in e.errors]
+    assert [str(x) for x in bad] == ["csv/items.csv!F5 (unit_price): not a valid amount: 'NA'"]
+
+
+# ---------------------------------------------------------------------------- init
+
+
+def test_init_puts_a_ready_workbook_with_notes_dropdowns_and_a_frozen_header(tmp_path):
+    ws_dir = tmp_path / "ws"
+    assert main(["init", str(ws_dir)]) == 0
+    path = ws_dir / "deals.xlsx"
+    wb = openpyxl.load_workbook(path)
+    deals = wb["deals"]
+    assert deals.freeze_panes == "A2"
+    headers = [c.value for c in deals[1]]
+    assert "client.tier" in headers
+    tier = deals.cell(row=1, column=headers.index("client.tier") + 1)
+    assert "strategic" in tier.comment.text
+    lists = {dv.formula1 for dv in deals.data_validations.dataValidation}
+    assert '"strategic,key,regular"' in lists
+    assert '"yes,no"' in lists
+    assert any("zh_CN" in f for f in lists)
+    assert by_kind(book_models(path)) == by_kind(sample_models())
