@@ -17,9 +17,11 @@ holds); :mod:`bidgen.inputs.workbook` reads it and :mod:`bidgen.inputs.workbook_
 
 from __future__ import annotations
 
+import datetime as _dt
 import types
 import typing
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -149,6 +151,14 @@ def _scalar_column(key: str, tp: Any, required: bool, metadata: list[Any] = ()) 
             if kind == "text" and key.rsplit(".", 1)[-1] in CODE_LIKE_TEXT:
                 kind = "code"
             return Column(key, kind, required)
+    # a value type not listed above: its kind from the Python type it validates to
+    plain = typing.get_args(tp)[0] if typing.get_origin(tp) is typing.Annotated else tp
+    by_type = {str: "text", int: "integer", Decimal: "number", _dt.date: "date"}
+    if plain in by_type:
+        kind = by_type[plain]
+        if kind == "text" and key.rsplit(".", 1)[-1] in CODE_LIKE_TEXT:
+            kind = "code"
+        return Column(key, kind, required)
     raise TypeError(f"no workbook column kind for {key}: {tp!r}")  # a new model type needs a kind
 
 
