@@ -78,7 +78,8 @@ def test_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, DATA / "deal-milestone-25.yaml", "--format", "json")
     report = json.loads(out)
     assert code == 1
-    assert set(report) == {"schema", "ok", "strict", "summary", "checked", "policy", "findings"}
+    assert set(report) == {"schema", "ok", "strict", "summary", "checked", "workspace", "policy", "policy_changes",
+                           "findings"}
     assert report["schema"] == "bidgen.check/1" and report["ok"] is False and report["strict"] is False
     assert report["summary"] == {"error": 1, "warning": 0, "info": 0}
     assert report["checked"] == [str(DATA / "deal-milestone-25.yaml")]

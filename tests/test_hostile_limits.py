@@ -68,3 +68,78 @@ def test_escape_sequences_in_a_file_name_are_not_sent_to_the_terminal(tmp_path):
                           text=True)
     assert proc.returncode == 2
     assert "\x1b" not in proc.stderr and "\\x1b[2J" in proc.stderr
+
+
+# ----------------------------------------------------------------- render time and size limits
+
+import time as _time  # noqa: E402
+
+from helpers_docx import build_template  # noqa: E402
+
+from bidgen.docx.render import CompiledTemplate  # noqa: E402
+from bidgen.errors import TemplateError  # noqa: E402
+
+ABUSE = {
+    "nested loops without output": "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+    "loop over a long text": "{% set s = 'ab' * 3000 %}{% for a in s %}{% for b in s %}{% for c in s %}"
+                             "{% endfor %}{% endfor %}{% endfor %}",
+    "giant repeat": "{{ 'x' * 1000000000 }}",
+    "giant repeat of a variable": "{{ client * 1000000000 }}",
+    "giant center": "{{ client | center(1000000000) }}",
+    "giant method": "{{ client.center(1000000000) }}",
+    "giant format": "{{ '%01000000000d' % 1 }}",
+    "giant str.format": "{{ '{:>1000000000}'.format(1) }}",
+    "giant power": "{{ 10 ** 100000000 }}", "giant replace": "{{ (client * 100000) | replace('', client * 100000) }}",
+    "giant method replace": "{{ (client * 100000).replace('', client * 100000) }}",
+    "doubling": "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
+                "{{ ns.s | length }}",
+    "output flood": "{% for a in range(100000) %}{% for b in range(1000) %}{{ client }}{{ client }}{% endfor %}"
+                    "{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ABUSE))
+def test_a_runaway_template_is_stopped_fast_naming_template_and_place(tmp_path, name):
+    path = build_template(tmp_path / "t.docx", ["Intro {{ client }}", ABUSE[name], "End"])
+    token = limits.configure(limits.Limits(render_seconds=1.5, render_output_mb=16))
+    try:
+        start = _time.monotonic()
+        with pytest.raises(TemplateError) as info:
+            CompiledTemplate.load(path).render({"client": "Acme"})
+        took = _time.monotonic() - start
+    finally:
+        limits.reset(token)
+    assert info.value.where.file == str(path) and info.value.where.field == "word/document.xml"
+    assert "limits." in info.value.message
+    assert took < 20  # the limit is 1.5 s; generous for a loaded machine, far below "hangs"
+
+
+def test_after_a_stopped_template_the_next_render_works(tmp_path):
+    bad = build_template(tmp_path / "bad.docx", [ABUSE["nested loops without output"]])
+    good = build_template(tmp_path / "good.docx", ["Hello {{ client }}"])
+    token = limits.configure(limits.Limits(render_seconds=0.5))
+    try:
+        with pytest.raises(TemplateError):
+            CompiledTemplate.load(bad).render({"client": "Acme"})
+        for _ in range(3):
+            _time.sleep(0.3)  # past the watchdog's deadline for the first render
+            from bidgen.docx.readback import read_docx
+
+            assert "Hello Acme" in read_docx(CompiledTemplate.load(good).render({"client": "Acme"})).all_text()
+    finally:
+        limits.reset(token)
+
+
+def test_a_multi_deal_run_goes_on_past_a_template_that_is_stopped(tmp_path):
+    a = _deal(tmp_path, "code: AE017", "code: AE018", name="a.yaml")
+    b = _deal(tmp_path, "code: AE017", "code: AE019", name="b.yaml")
+    tpl = build_template(tmp_path / "t.docx", ["{% if client.code == 'AE018' %}" + ABUSE["nested loops without output"]
+                                               + "{% endif %}Offer for {{ client.name }}"])
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "bidgen-workspace.yaml").write_text("name: ws\nlimits:\n  render_seconds: 1\n", encoding="utf-8")
+    proc = subprocess.run(["bidgen", "proposal", str(a), str(b), "-o", str(tmp_path / "out"), "--template", str(tpl),
+                           "--force"], capture_output=True, text=True, cwd=ws)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{tpl}" in proc.stderr and "word/document.xml" in proc.stderr and "render_seconds" in proc.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["Proposal_AE019_v20261118.docx"]

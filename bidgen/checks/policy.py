@@ -127,6 +127,26 @@ class Policy(_M):
         setting = self.rules.get(rule_id)
         return setting.severity if setting and setting.severity else default
 
+    def weakened(self) -> list[str]:
+        """What this policy switches off or grades down compared with the rules' defaults and the
+        built-in policy, one line each (``check`` reports them)."""
+        from .registry import all_rules
+
+        order = {"info": 0, "warning": 1, "error": 2}
+        builtin = default_policy() if self.sources[1:] else self
+        out: list[str] = []
+        by_id = {r.id: r for r in all_rules()}
+        for rid, setting in sorted(self.rules.items()):
+            rule = by_id.get(rid)
+            if rule is None:
+                continue
+            base_sev = builtin.rule_severity(rid, rule.severity)
+            if not setting.enabled and builtin.rule_enabled(rid):
+                out.append(f"rule {rid} is switched off")
+            elif setting.severity is not None and order[setting.severity.value] < order[base_sev.value]:
+                out.append(f"rule {rid} is lowered from {base_sev.value} to {setting.severity.value}")
+        return out
+
     def tier_of(self, annual_value: Decimal | None, given: Tier | None) -> Tier:
         """The client's tier: the one given, else derived with the policy's thresholds."""
         if given is not None:
@@ -213,8 +233,13 @@ def load_policy(path: str | Path | None = None, workspace: str | Path | None = N
     data = _builtin()
     sources = [str(clauses_dir() / POLICY_FILE)]
     layers: list[Path] = []
-    if workspace is not None and (Path(workspace) / POLICY_FILE).is_file():
-        layers.append(Path(workspace) / POLICY_FILE)
+    if workspace is not None:
+        from bidgen.library.workspace import MARKER, workspace_settings
+
+        ws_policy = (workspace_settings(Path(workspace)).policy if (Path(workspace) / MARKER).is_file()
+                     else Path(workspace) / POLICY_FILE)
+        if ws_policy.is_file():
+            layers.append(ws_policy)
     if path is not None:
         if not Path(path).is_file():
             raise InputError("policy file not found", file=str(path))

@@ -71,7 +71,8 @@ def render_text(findings: Sequence[Finding], *, checked: int, strict: bool = Fal
 
 
 def report_dict(findings: Sequence[Finding], *, checked: Sequence[str], strict: bool = False,
-                policy_sources: Sequence[str] = ()) -> dict[str, Any]:
+                policy_sources: Sequence[str] = (), workspace: str | None = None,
+                policy_changes: Sequence[str] = ()) -> dict[str, Any]:
     """The JSON report as a mapping (see docs/checks.md for the schema)."""
     return {
         "schema": SCHEMA,
@@ -79,15 +80,19 @@ def report_dict(findings: Sequence[Finding], *, checked: Sequence[str], strict: 
         "strict": strict,
         "summary": count_by_severity(findings),
         "checked": list(checked),
+        "workspace": workspace,
         "policy": list(policy_sources),
+        "policy_changes": list(policy_changes),
         "findings": [f.as_dict() for f in findings],
     }
 
 
 def render_json(findings: Sequence[Finding], *, checked: Sequence[str], strict: bool = False,
-                policy_sources: Sequence[str] = ()) -> str:
+                policy_sources: Sequence[str] = (), workspace: str | None = None,
+                policy_changes: Sequence[str] = ()) -> str:
     """The JSON report as text (UTF-8, not ASCII-escaped, indented)."""
-    data = report_dict(findings, checked=checked, strict=strict, policy_sources=policy_sources)
+    data = report_dict(findings, checked=checked, strict=strict, policy_sources=policy_sources,
+                       workspace=workspace, policy_changes=policy_changes)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -35,9 +35,9 @@ def bid(deal: Path, tender_path: Path, outdir: Path, split: bool, locale: str | 
     from bidgen.documents.bid import make_bid
     from bidgen.inputs.load import load_deal, load_tender
 
+    dirs = library_dirs_of(library_dirs)
     deal_model = load_deal(deal)
     tender_model = load_tender(tender_path)
-    dirs = library_dirs_of(library_dirs)
     draft = guarded(deal_model, tender=tender_model, policy_file=policy_file, force=force, locale=locale, dirs=dirs,
                     paths=(deal, tender_path))
     written = make_bid(deal_model, tender_model, outdir, locale=locale, template=template, split=split,

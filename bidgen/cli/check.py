@@ -10,11 +10,14 @@ import click
 
 
 def _workspace(library_dir: Path | None) -> Path | None:
-    if library_dir is not None:
-        return library_dir
+    from bidgen.cli.options import use_workspace
     from bidgen.library.workspace import find_workspace
 
-    return find_workspace(Path.cwd())
+    if library_dir is not None:
+        if (Path(library_dir) / "bidgen-workspace.yaml").is_file():
+            use_workspace(Path(library_dir))
+        return library_dir
+    return use_workspace(find_workspace(Path.cwd()))
 
 
 def _use_color() -> bool:
@@ -42,7 +45,9 @@ def check(inputs: tuple[Path, ...], policy_file: Path | None, fmt: str, strict: 
     from bidgen.checks.report import render_json, render_rules, render_text
     from bidgen.errors import ChecksFailed
 
-    policy = load_policy(policy_file, _workspace(library_dir))
+    workspace = _workspace(library_dir)
+    policy = load_policy(policy_file, workspace)
+    weakened = policy.weakened()
     if list_rules:
         rules = all_rules()
         sev = {r.id: (policy.rule_severity(r.id, r.severity).value if policy.rule_enabled(r.id) else "off")
@@ -57,8 +62,12 @@ def check(inputs: tuple[Path, ...], policy_file: Path | None, fmt: str, strict: 
 
     files = [str(p) for group in collect_paths(inputs) for p in group]
     if fmt == "json":
-        click.echo(render_json(findings, checked=files, strict=strict, policy_sources=policy.sources), nl=False)
+        click.echo(render_json(findings, checked=files, strict=strict, policy_sources=policy.sources,
+                               workspace=str(Path(workspace).resolve()) if workspace else None,
+                               policy_changes=weakened), nl=False)
     else:
+        for line in weakened:
+            click.echo(f"policy: {line} by {', '.join(policy.sources[1:])}")
         click.echo(render_text(findings, checked=len(files), strict=strict, color=_use_color()), nl=False)
     if has_errors(findings, strict):
         n = count_by_severity(findings)

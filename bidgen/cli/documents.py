@@ -58,10 +58,10 @@ def all_documents(deal, tender, meeting, split, outdir, locale, library_dirs, ex
     from bidgen.pipeline import make_all
     from bidgen.inputs.load import load_deal, load_meeting, load_tender
 
+    dirs = _library_dirs(library_dirs)
     record = load_deal(deal)
     tender_model = load_tender(tender) if tender else None
     meeting_model = load_meeting(meeting) if meeting else None
-    dirs = _library_dirs(library_dirs)
     draft = guarded(record, tender=tender_model, meeting=meeting_model, policy_file=policy_file, force=force,
                     locale=locale, dirs=dirs, paths=(deal, tender, meeting))
     written = make_all(

@@ -35,9 +35,9 @@ def memo(meeting, deals, outdir, locale, template, library_dirs, force, policy_f
     from bidgen.documents.memo import find_deal, make_memo
     from bidgen.inputs.load import load_meeting
 
+    dirs = _library_dirs(library_dirs)
     record = load_meeting(meeting)
     deal = find_deal(record, meeting_file=meeting, deal_files=deals)
-    dirs = _library_dirs(library_dirs)
     draft = guarded(deal, meeting=record, policy_file=policy_file, force=force, locale=locale, dirs=dirs)
     for written in make_memo(record, deal, outdir, locale=locale, template=template, library_dirs=dirs,
                              draft=draft, meeting_file=meeting):

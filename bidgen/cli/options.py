@@ -52,13 +52,43 @@ def document_options(func: Any) -> Any:
     return func
 
 
+_ANNOUNCED: set[str] = set()
+
+
+def use_workspace(root: Path | None) -> Path | None:
+    """Validate the workspace at ``root`` (a located error when its marker is wrong), name it on
+    stderr, and put its limits in force.  Returns ``root``."""
+    if root is None:
+        return None
+    from bidgen.library.workspace import MARKER, workspace_settings
+    from bidgen.limits import configure
+
+    root = Path(root)
+    settings = workspace_settings(root)
+    if settings.limits is not None:
+        configure(settings.limits)
+    key = str(root.resolve())
+    if key not in _ANNOUNCED:
+        _ANNOUNCED.add(key)
+        from bidgen.cli.main import printable
+
+        marker = f" ({root / MARKER})" if (root / MARKER).is_file() else ""
+        click.echo(f"bidgen: using workspace {printable(root.resolve())}{printable(marker)}", err=True)
+    return root
+
+
 def library_dirs(given: tuple[Path, ...]) -> list[Path]:
-    """The workspace given with --library, else one found from the current folder upwards."""
+    """The workspace given with --library, else one found from the current folder upwards (named
+    on stderr, its limits in force)."""
     if given:
+        for d in given:
+            if (Path(d) / "bidgen-workspace.yaml").is_file():
+                use_workspace(Path(d))
         return list(given)
     from bidgen.library import find_workspace
 
     found = find_workspace(Path.cwd())
+    use_workspace(found)
     return [found] if found else []
 
 
@@ -116,6 +146,8 @@ def each_deal(deals: tuple[Path, ...], kind: str, outdir: Path, write: Any) -> N
     from bidgen.errors import BidgenError, RunFailed, TemplateError, RenderError
     from bidgen.inputs.load import load_deal
 
+    if not deals:
+        return
     loaded = [(path, load_deal(path)) for path in deals]
     check_clashes(outdir, kind, loaded)
     failed: list[BidgenError] = []

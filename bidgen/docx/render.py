@@ -29,6 +29,8 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from bidgen.sandbox import LimitedSandbox, RenderLimit, render_limited
 from lxml import etree
 
 from bidgen.docx.zipio import (
@@ -101,7 +103,7 @@ def make_environment(filters: Mapping[str, Any] | None = None) -> ImmutableSandb
     finalizer that cleans XML-illegal characters and refuses ``None``.  ``filters`` adds
     or overrides filters.
     """
-    env = ImmutableSandboxedEnvironment(
+    env = LimitedSandbox(
         undefined=StrictUndefined, autoescape=True, finalize=_finalize, cache_size=0
     )
     env.filters["term"] = term_filter
@@ -302,7 +304,7 @@ class CompiledTemplate:
     def _render_text(self, part: _Part, context: Mapping[str, Any], policy: str) -> str:
         token = _STATE.set(_RenderState(f"{self.name}: {part.name}", policy))
         try:
-            text = part.template.render(context)
+            text = render_limited(part.template, context)
         except Exception as exc:  # noqa: BLE001 - every template failure becomes located
             raise self._located(exc, part) from exc
         finally:
@@ -317,6 +319,8 @@ class CompiledTemplate:
         if isinstance(exc, BidgenError):
             cls = type(exc) if isinstance(exc, (TemplateError, RenderError)) else RenderError
             return cls(exc.message + suffix, **where)
+        if isinstance(exc, RenderLimit):
+            return TemplateError(f"stopped: {exc}{suffix}", **where)
         if isinstance(exc, jinja2.UndefinedError):
             return TemplateError(f"undefined variable: {_undefined_name(exc)}{suffix}", **where)
         return TemplateError(f"{type(exc).__name__}: {exc}{suffix}", **where)

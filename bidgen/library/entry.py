@@ -12,6 +12,8 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from ..errors import LibraryError
 from ..locales import content_locale, normalize_locale
 from .params import VOCABULARY, ParamError, did_you_mean
+from bidgen.sandbox import RenderLimit, render_limited
+
 from .render import CURRENCY_VAR, LOCALE_VAR, Rendered, compile_text, one_paragraph, split_paragraphs
 from .schema import EntryBase, ParamSpec
 
@@ -109,13 +111,15 @@ class Entry:
 
     def _render_text(self, source: str, ctx: dict[str, Any], field: str) -> str:
         try:
-            return compile_text(source).render(ctx)
+            return render_limited(compile_text(source), ctx)
         except TemplateSyntaxError as exc:
             raise self._error(f"template syntax error (line {exc.lineno}): {exc.message}", field) from None
         except UndefinedError as exc:
             raise self._error(f"undefined variable: {exc.message}", field) from None
         except SecurityError as exc:
             raise self._error(f"unsafe template operation: {exc}", field) from None
+        except RenderLimit as exc:
+            raise self._error(f"stopped: {exc}", field) from None
         except (JinjaTemplateError, TypeError, ValueError, ArithmeticError, KeyError, IndexError) as exc:
             raise self._error(f"cannot render: {exc}", field) from None
 

@@ -23,7 +23,18 @@ from .select import NAMED, Selection, SelectionFacts, select
 #: Files in a library directory that are not library entries.
 NOT_ENTRIES = {"policy.yaml", "policy.yml", "bidgen-workspace.yaml"}
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The fast safe loader; an impossible date (``2027-02-30``) stays text so validation names it."""
+
+
+def _timestamp(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,8 @@ def read_file(path: Path, layer: int = 0) -> tuple[list[Entry], list[Problem]]:
         return [], [Problem(file, None, None, f"invalid YAML{line}: {getattr(exc, 'problem', exc)}")]
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(file, None, None, f"cannot read: {exc}")]
+    except (ValueError, TypeError, RecursionError) as exc:
+        return [], [Problem(file, None, None, f"invalid value: {exc}")]
     if data is None:
         return [], []
     if not isinstance(data, list):

@@ -143,7 +143,9 @@ FILTERS = {
 @lru_cache(maxsize=1)
 def environment() -> ImmutableSandboxedEnvironment:
     """The one environment every library text is compiled in."""
-    env = ImmutableSandboxedEnvironment(
+    from bidgen.sandbox import LimitedSandbox
+
+    env = LimitedSandbox(
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,

@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
-from ..errors import LibraryError
+from dataclasses import dataclass
+
+from ..errors import BidgenError, LibraryError
 
 MARKER = "bidgen-workspace.yaml"
 
@@ -26,27 +28,108 @@ def find_workspace(start: Path) -> Path | None:
     return None
 
 
+#: The keys a marker may have, and what each holds.
+MARKER_KEYS = {
+    "name": "the workspace's name (text)",
+    "clauses": "folder of library entries, inside the workspace (default clauses/)",
+    "templates": "folder of Word templates, inside the workspace",
+    "samples": "folder of sample deals, inside the workspace",
+    "policy": "the checker's policy file, inside the workspace (default policy.yaml)",
+    "limits": "the limits of bidgen.limits (see docs/input.md)",
+}
+_PATH_KEYS = ("clauses", "templates", "samples", "policy")
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    """A workspace marker, validated: paths resolved inside the workspace folder."""
+
+    root: Path
+    name: str
+    clauses: Path
+    templates: Path
+    samples: Path
+    policy: Path
+    limits: Any = None  # bidgen.limits.Limits, or None when the marker sets none
+
+    @property
+    def marker(self) -> Path:
+        return self.root / MARKER
+
+
+def _inside(root: Path, value: Any, key: str, file: str, line: int | None) -> Path:
+    where = {"file": file, "field": key, "line": line}
+    if not isinstance(value, str) or not value.strip():
+        raise LibraryError(f"expected a relative path inside the workspace, got {value!r}", **where)
+    rel = Path(value.strip())
+    if rel.is_absolute() or value.strip().startswith("~"):
+        raise LibraryError(f"must be a path inside the workspace folder, not {value!r}", **where)
+    base = root.resolve()
+    target = (base / rel).resolve()
+    if target != base and base not in target.parents:
+        raise LibraryError(f"{value!r} leads outside the workspace folder ({base})", **where)
+    return target
+
+
+def workspace_settings(root: Path) -> WorkspaceSettings:
+    """The validated settings of the workspace at ``root`` (defaults when it has no marker).
+
+    Every problem (an unknown key, a path leading outside the folder, a limit out of range, an
+    unreadable marker) is a LibraryError naming the marker, its line and key."""
+    from bidgen.inputs.read import read_document
+    from bidgen.limits import from_mapping
+
+    root = Path(root)
+    marker = root / MARKER
+    data: dict[str, Any] = {}
+    line_of: Any = lambda _path: None  # noqa: E731
+    if marker.is_file():
+        try:
+            text = marker.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LibraryError(f"cannot read the workspace marker: {exc}", file=str(marker)) from None
+        if text.strip():
+            try:
+                doc = read_document(marker)
+            except BidgenError as exc:
+                raise LibraryError(exc.message, file=str(marker), line=exc.where.line, field=exc.where.field) from None
+            data, line_of = doc.data, doc.line_of
+    file = str(marker)
+    for key in data:
+        if key not in MARKER_KEYS:
+            raise LibraryError(f"unknown key; expected one of: {', '.join(MARKER_KEYS)}", file=file, field=str(key),
+                               line=line_of((key,)))
+    name = data.get("name", root.resolve().name)
+    if not isinstance(name, (str, int)) or isinstance(name, bool) or not str(name).strip():
+        raise LibraryError(f"expected the workspace's name as text, got {name!r}", file=file, field="name",
+                           line=line_of(("name",)))
+    defaults = {"clauses": "clauses", "templates": "templates", "samples": "samples", "policy": "policy.yaml"}
+    paths = {k: _inside(root, data.get(k) or defaults[k], k, file, line_of((k,))) for k in _PATH_KEYS}
+    limits = None
+    if data.get("limits") is not None:
+        try:
+            limits = from_mapping(data["limits"], file=file, line_of=line_of)
+        except BidgenError as exc:
+            raise LibraryError(exc.message, file=file, field=exc.where.field, line=exc.where.line) from None
+    return WorkspaceSettings(root=root, name=str(name), limits=limits, **paths)
+
+
 def read_marker(root: Path) -> dict[str, Any]:
-    """The settings in a workspace marker (empty when there is none or it is empty)."""
+    """The settings in a workspace marker (empty when there is none or it is empty), validated
+    (see :func:`workspace_settings`)."""
     marker = root / MARKER
     if not marker.is_file():
         return {}
-    try:
-        data = yaml.safe_load(marker.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise LibraryError(f"invalid workspace marker: {exc}", file=str(marker)) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise LibraryError("a workspace marker must be a mapping", file=str(marker))
-    return data
+    settings = workspace_settings(root)
+    return {"name": settings.name, "clauses": str(settings.clauses), "templates": str(settings.templates),
+            "samples": str(settings.samples), "policy": str(settings.policy)}
 
 
 def workspace_clauses(root: Path) -> Path | None:
     """The entry folder of a workspace root (``clauses:`` in the marker, default ``clauses/``)."""
     root = Path(root)
     if (root / MARKER).is_file():
-        return root / str(read_marker(root).get("clauses") or "clauses")
+        return workspace_settings(root).clauses
     if (root / "clauses").is_dir():
         return root / "clauses"
     return None
