@@ -16,6 +16,11 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from babel import Locale
+    from babel.numbers import NumberPattern
 
 #: Locales that have built-in templates and library texts.
 SUPPORTED = ("zh_CN", "zh_TW", "en_US")
@@ -161,15 +166,49 @@ def _num_pattern(digits: int) -> str:
     return "#,##0" + ("." + "0" * digits if digits else "")
 
 
-def format_number(amount: Decimal | int, locale: str | None, digits: int | None = None) -> str:
-    """Group and format a number; ``digits`` fixes the decimals (None: as many as it has)."""
-    from babel.numbers import format_decimal
+@lru_cache(maxsize=64)
+def babel_locale(locale: str | None) -> "Locale":
+    """The parsed babel ``Locale`` of a (normalised) locale, parsed once per process.
 
-    loc = normalize_locale(locale)
-    value = Decimal(amount)
+    babel re-parses a locale given as text on every call (some 180 times per deal); every
+    formatting helper here passes this object instead.
+    """
+    from babel import Locale
+
+    return Locale.parse(normalize_locale(locale))
+
+
+@lru_cache(maxsize=256)
+def _pattern(kind: str, loc: str, spec: str | None) -> "NumberPattern":
+    """A parsed babel number pattern: ``kind`` decimal or percent, ``spec`` the pattern text or None
+    for the locale's own."""
+    from babel.numbers import parse_pattern
+
+    if spec is not None:
+        return parse_pattern(spec)
+    formats = babel_locale(loc).decimal_formats if kind == "decimal" else babel_locale(loc).percent_formats
+    return parse_pattern(formats[None])
+
+
+@lru_cache(maxsize=16384)
+def _format_number(text: str, loc: str, digits: int | None) -> str:
+    value = Decimal(text)
     if digits is None:
-        return format_decimal(value, locale=loc, decimal_quantization=False)
-    return format_decimal(value, format=_num_pattern(digits), locale=loc, decimal_quantization=True)
+        return _pattern("decimal", loc, None).apply(value, babel_locale(loc), decimal_quantization=False,
+                                                   group_separator=True, numbering_system="latn")
+    return _pattern("decimal", loc, _num_pattern(digits)).apply(
+        value, babel_locale(loc), decimal_quantization=True, group_separator=True, numbering_system="latn")
+
+
+def format_number(amount: Decimal | int, locale: str | None, digits: int | None = None) -> str:
+    """Group and format a number; ``digits`` fixes the decimals (None: as many as it has).
+
+    Exactly babel's ``format_decimal``, with the locale and pattern parsed once and each
+    (number as written, locale, digits) formatted once per process: a deal's figures recur in
+    all its documents.
+    """
+    # the key is the number's exact text: Decimal('1.0') and Decimal('1') are equal but print apart
+    return _format_number(str(Decimal(amount)), normalize_locale(locale), digits)
 
 
 def format_amount(amount: Decimal, currency: str, locale: str | None) -> str:
@@ -183,16 +222,15 @@ def format_money(amount: Decimal, currency: str, locale: str | None) -> str:
     from babel.numbers import format_currency
 
     q = quantize_money(amount, currency)
-    return format_currency(q, currency.upper(), locale=normalize_locale(locale))
+    return format_currency(q, currency.upper(), locale=babel_locale(locale))
 
 
 def format_percent(value: Decimal | int, locale: str | None) -> str:
     """A percentage given in percent units (``30`` → ``30%``, ``0.05`` → ``0.05%``)."""
-    from babel.numbers import format_percent as _fp
-
+    loc = normalize_locale(locale)
     frac = Decimal(value) / Decimal(100)
-    return _fp(frac, format=_percent_pattern(normalize_locale(locale)), locale=normalize_locale(locale),
-               decimal_quantization=False)
+    return _pattern("percent", loc, _percent_pattern(loc)).apply(
+        frac, babel_locale(loc), decimal_quantization=False, group_separator=True, numbering_system="latn")
 
 
 @lru_cache(maxsize=64)
@@ -210,9 +248,14 @@ def _percent_pattern(locale: str) -> str:
 
 def format_date(value: _dt.date, locale: str | None) -> str:
     """A long date: ``2026年11月20日`` (zh), ``November 20, 2026`` (en_US)."""
+    return _format_date(value, normalize_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: _dt.date, loc: str) -> str:
     from babel.dates import format_date as _fd
 
-    return _fd(value, format="long", locale=normalize_locale(locale))
+    return _fd(value, format="long", locale=babel_locale(loc))
 
 
 def format_date_short(value: _dt.date) -> str:

@@ -41,6 +41,8 @@ class DealFacts:
     pricing: Pricing
     total_words: str
     library_dirs: tuple[Path, ...] = field(default=())
+    #: what every document of the deal shares, computed once (see :func:`base_context`)
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @property
     def currency(self) -> str:
@@ -358,12 +360,20 @@ def base_context(facts: DealFacts, kind: str, title: str, *, draft: str = "") ->
             "draft": draft,
         },
         "doc_date": d.issue_date,
-        "pricing": pricing_context(facts),
-        "payment": payment_context(facts),
-        "terms": terms_context(facts),
     }
-    ctx.update(party_context(facts))
+    ctx.update(shared_context(facts))
     return ctx
+
+
+def shared_context(facts: DealFacts) -> dict[str, Any]:
+    """The parts of the context every document of a deal shows alike (pricing, payment, terms,
+    parties), built once per deal and shared by its documents: treat them as read-only."""
+    cached = facts.shared.get("context")
+    if cached is None:
+        cached = {"pricing": pricing_context(facts), "payment": payment_context(facts),
+                  "terms": terms_context(facts), **party_context(facts)}
+        facts.shared["context"] = cached
+    return cached
 
 
 def library_params(facts: DealFacts) -> dict[str, Any]:

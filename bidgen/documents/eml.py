@@ -57,6 +57,7 @@ __all__ = [
     "memo_subject",
     "mail_body",
     "build_message",
+    "build_draft",
     "memo_eml",
     "write_memo_eml",
 ]
@@ -281,6 +282,13 @@ def expected_headers(msg: EmailMessage) -> list[str]:
 
 def build_message(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
                   attachment: bytes, filename: str) -> tuple[EmailMessage, list[str]]:
+    """The draft message with the memo attached, and warnings (see :func:`build_draft`)."""
+    msg, _data, warnings = build_draft(facts, meeting, terms, ctx, attachment, filename)
+    return msg, warnings
+
+
+def build_draft(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
+                attachment: bytes, filename: str) -> tuple[EmailMessage, bytes, list[str]]:
     """The draft message with the memo attached, and warnings (e.g. no recipient address).
 
     Headers are set from structured values (:class:`Address` objects, cleaned one-line text) under
@@ -320,19 +328,35 @@ def build_message(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: d
             break
         salt += 1  # pragma: no cover - a sha256 prefix in the body
     msg.set_boundary(boundary)
-    _verify(msg, sender, to)
-    return msg, warnings
+    data = _verify(msg, sender, to)
+    return msg, data, warnings
 
 
-def _verify(msg: EmailMessage, sender: Address | None, to: list[Address]) -> None:
-    """Parse the draft back: exactly the headers set, the recipients meant, two MIME parts."""
-    import email
+def _verify(msg: EmailMessage, sender: Address | None, to: list[Address], data: bytes | None = None) -> bytes:
+    """Parse the draft back: exactly the headers set, the recipients meant, two MIME parts.
 
+    Returns the draft's bytes (serialised once, and those very bytes are what is checked).
+    The headers are parsed back in full; the body only as far as its MIME structure: the
+    closing boundary and exactly two parts (a body with the boundary cannot occur, see above).
+    """
+    from email.parser import BytesHeaderParser
+
+    if data is None:
+        data = msg.as_bytes(policy=STRICT)
+    end = min((i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0), default=len(data))
     try:
-        back = email.message_from_bytes(msg.as_bytes(policy=STRICT), policy=policy.default)
+        back = BytesHeaderParser(policy=policy.default).parsebytes(data[: end + 1])
     except Exception as exc:  # noqa: BLE001 - any failure here means the draft is not what was meant
         raise RenderError(f"the e-mail draft does not parse back: {exc}") from exc
     wrong: list[str] = []
+    boundary = msg.get_boundary()
+    if boundary is None or back.get_boundary() != boundary:
+        wrong.append("MIME boundary")
+    else:
+        marker = b"\n--" + boundary.encode("ascii")
+        parts = data.count(marker + b"\n") + data.count(marker + b"\r\n")
+        if parts != 2 or data.count(marker + b"--") != 1:
+            wrong.append("MIME parts")
     if [k.lower() for k in back.keys()] != [k.lower() for k in msg.keys()]:
         wrong.append(f"headers {list(back.keys())} instead of {list(msg.keys())}")
     got_to = [a.addr_spec for a in back["To"].addresses] if back["To"] is not None else []
@@ -342,10 +366,9 @@ def _verify(msg: EmailMessage, sender: Address | None, to: list[Address]) -> Non
         wrong.append("sender")
     if back["Subject"] != msg["Subject"]:
         wrong.append("subject")
-    if len(list(back.iter_parts())) != 2:
-        wrong.append("MIME parts")
     if wrong:
         raise RenderError("the e-mail draft would not say what was meant: " + "; ".join(wrong))
+    return data
 
 
 def memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
@@ -353,9 +376,9 @@ def memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[s
              ) -> tuple[Path, bytes, list[str]]:
     """The ``.eml`` draft beside the memo ``docx_path`` (attaching ``attachment``), in memory:
     its path, its bytes and warnings."""
-    msg, warnings = build_message(facts, meeting, terms, ctx, attachment, docx_path.name)
+    _msg, data, warnings = build_draft(facts, meeting, terms, ctx, attachment, docx_path.name)
     out = output_path(docx_path.parent, "memo", facts.deal.client.code, meeting.date, ext=".eml")
-    return out, msg.as_bytes(policy=STRICT), warnings
+    return out, data, warnings
 
 
 def write_memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],

@@ -337,8 +337,29 @@ class CompiledTemplate:
                 file=self.name, field=part,
             ) from exc
 
+    def _check_well_formed(self, part: str, data: bytes) -> None:
+        """Prove ``data`` well-formed without building a tree (expat, about twice as fast as a
+        parse into lxml): used for the parts nothing needs to change after rendering."""
+        import xml.parsers.expat
+
+        checker = xml.parsers.expat.ParserCreate()
+        try:
+            checker.Parse(data, True)
+        except xml.parsers.expat.ExpatError as exc:
+            line, col = exc.lineno, exc.offset
+            lines = data.decode("utf-8", "replace").splitlines()
+            snippet = lines[line - 1][max(col - 60, 0) : col + 40] if 0 < line <= len(lines) else ""
+            raise RenderError(
+                f"rendered XML is malformed at line {line}, column {col}: "
+                f"{xml.parsers.expat.ErrorString(exc.code)}; near {snippet!r}",
+                file=self.name, field=part,
+            ) from exc
+
     def _finish_part(self, name: str, text: str, marks: MarkState, fix_tables: bool) -> bytes:
         data = _DECL + finish_text(text, marks).encode("utf-8")
+        if not fix_tables and b"docPr" not in data:
+            self._check_well_formed(name, data)  # strict all the same: nothing unparsable leaves here
+            return data
         root = self._parse(name, data)
         changed = False
         if fix_tables:
