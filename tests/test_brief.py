@@ -73,12 +73,31 @@ def test_margins_and_room():
     assert "130,000.00" in brief["targets"]["room"] and "18.84%" in brief["targets"]["room"]
 
 
-def test_concession_steps():
+def test_concession_steps_are_computed_from_the_price_the_client_has_seen():
+    """A 2% cut from the quoted 676,200.00 is 662,676.00 (the plan used to show 676,200.00, the price already
+    quoted, measured from an opening price the client never saw); a give without a price keeps the price."""
     zh = _context(_deal("zh_CN"))["concessions"]
-    assert [(c["price_after"], c["step"], c["cumulative"]) for c in zh] == \
-        [("676,200.00", "2%", "2%"), ("676,200.00", "—", "2%")]
+    assert [(c["price_after"], c["step"], c["cumulative"], c["room_used"]) for c in zh] == \
+        [("662,676.00", "2%", "13,524.00（2%）", "11.64%"), ("662,676.00", "—", "13,524.00（2%）", "11.64%")]
     en = _context(_deal("en_US"))["concessions"]
-    assert (en[0]["price_after"], en[0]["step"]) == ("149,380.00", "3%")  # against the pre-tax offer
+    # 3% off the pre-tax offer of 149,380.00; room to the floor 149,380 - 132,000 = 17,380
+    assert (en[0]["price_after"], en[0]["step"], en[0]["cumulative"], en[0]["room_used"]) == \
+        ("144,898.60", "3%", "4,481.40 (3%)", "25.78%")
+
+
+def test_each_step_follows_from_the_step_before_and_its_give():
+    deal = _deal("en_US")
+    plan = (Concession(give="Volume rebate", get="Three-year term", give_percent=Decimal(2)),
+            Concession(give="USD 1,000 off the implementation", get="Reference visit"),
+            Concession(give="Final gesture", get="Signature this month", give_amount=Decimal("500")),
+            Concession(give="One extra training day", get="Case study", price_after=Decimal(149380)))
+    rows = _context(deal.model_copy(update={"negotiation": deal.negotiation.model_copy(
+        update={"concessions": plan})}))["concessions"]
+    # 149,380.00 × 0.98 = 146,392.40; − 1,000 = 145,392.40; − 500 = 144,892.40; a price_after above the price
+    # before it is not a price step
+    assert [r["price_after"] for r in rows] == ["146,392.40", "145,392.40", "144,892.40", "144,892.40"]
+    assert [r["step"] for r in rows] == ["2%", "0.68%", "0.34%", "—"]
+    assert rows[-1]["cumulative"] == "4,487.60 (3%)"
 
 
 def test_alerts_flag_a_bad_plan():
@@ -95,8 +114,25 @@ def test_alerts_flag_a_bad_plan():
     assert "Step 1 cuts the price by 5%" in text
     assert "Step 1 gives without getting" in text
     assert "do not shrink" not in text  # 7,700 then 3,300: shrinking
-    ok = _context(deal)["alerts"]
+    at_best = _context(deal)["alerts"]  # the sample's offer 149,380 is already below its best target 150,000
+    assert at_best == ["The current offer USD 149,380.00 is already below the best target of USD 150,000.00: the best "
+                       "target is out of reach; give nothing more on price without a counter-concession."]
+    targets = neg.targets.model_copy(update={"best": Decimal(149000)})
+    ok = _context(deal.model_copy(update={"negotiation": neg.model_copy(update={"targets": targets})}))["alerts"]
     assert len(ok) == 1 and "no issue" in ok[0]
+
+
+def test_a_step_below_the_floor_and_an_offer_at_a_target_are_key_points():
+    deal = _deal("zh_CN")
+    neg = deal.negotiation
+    deep = neg.model_copy(update={"concessions": (Concession(give="总价降低 3%", get="预付款提高至 40%"),
+                                                   Concession(give="再降 100,000 元", get="五年框架协议"))})
+    alerts = _context(deal.model_copy(update={"negotiation": deep}))["alerts"]
+    # 676,200 × 0.97 = 655,914.00; − 100,000 = 555,914.00 < floor 560,000
+    assert any("第 2 步后价格 人民币 555,914.00 元 低于底线 人民币 560,000.00 元" in a for a in alerts), alerts
+    at_best = neg.model_copy(update={"targets": neg.targets.model_copy(update={"best": Decimal(676200)})})
+    alerts = _context(deal.model_copy(update={"negotiation": at_best}))["alerts"]
+    assert any("已等于最佳目标" in a for a in alerts), alerts
 
 
 def test_objections_and_etiquette():

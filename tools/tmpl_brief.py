@@ -15,7 +15,8 @@ LABELS = {
         targets="价格目标与毛利", target_cols=("档位", "价格", "毛利额", "毛利率", "说明"), cost="成本：",
         terms="各项条款立场", term_cols=("条款", "我方报价", "底线与原则"), batna_h="BATNA 与不可让步条款",
         batna="BATNA（谈判破裂时的最佳替代方案）", non_neg="不可让步条款", concessions="让步计划",
-        con_cols=("步骤", "我方让步", "换取条件", "让步后价格", "本步降幅", "累计降幅"),
+        con_note="各步价格由前一步价格与该步让步（百分比或金额）计算，起点为客户已看到的当前报价；“已用至底线空间”为累计让步占（当前报价 − 底线）的比例。",
+        con_cols=("步骤", "我方让步", "换取条件", "让步后价格", "本步降幅", "累计让步（较当前报价）", "已用至底线空间"),
         objections="预期异议与应答（LARA）", lara=("倾听", "认同", "回应", "行动"), chain="决策链",
         chain_cols=("姓名", "职务", "角色", "态度", "应对策略"), team="团队分工",
         team_cols=("角色", "人员", "职责"), raci="RACI 矩阵",
@@ -30,7 +31,8 @@ LABELS = {
         targets="價格目標與毛利", target_cols=("層級", "價格", "毛利額", "毛利率", "說明"), cost="成本：",
         terms="各項條款立場", term_cols=("條款", "我方報價", "底線與原則"), batna_h="BATNA 與不可讓步條款",
         batna="BATNA（談判破裂時的最佳替代方案）", non_neg="不可讓步條款", concessions="讓步計畫",
-        con_cols=("步驟", "我方讓步", "換取條件", "讓步後價格", "本步降幅", "累計降幅"),
+        con_note="各步價格由前一步價格與該步讓步（百分比或金額）計算，起點為客戶已看到的目前報價；「已用至底線空間」為累計讓步占（目前報價 − 底線）的比例。",
+        con_cols=("步驟", "我方讓步", "換取條件", "讓步後價格", "本步降幅", "累計讓步（較目前報價）", "已用至底線空間"),
         objections="預期異議與應答（LARA）", lara=("傾聽", "認同", "回應", "行動"), chain="決策鏈",
         chain_cols=("姓名", "職稱", "角色", "態度", "應對策略"), team="團隊分工",
         team_cols=("角色", "人員", "職責"), raci="RACI 矩陣",
@@ -47,7 +49,11 @@ LABELS = {
         term_cols=("Term", "Our offer", "Bottom line and rule"), batna_h="BATNA and non-negotiables",
         batna="BATNA (our best alternative if this deal fails)", non_neg="Non-negotiables",
         concessions="Concession plan",
-        con_cols=("No.", "We give", "We get", "Price after", "Step", "Total"),
+        con_note="Each step's price follows from the price before it and the step's give (percent or amount), starting "
+                 "from the current offer the client has seen; 'room to floor used' is the concession so far as a share "
+                 "of (current offer − floor).",
+        con_cols=("No.", "We give", "We get", "Price after", "Step", "Given so far (vs. current offer)",
+                  "Room to floor used"),
         objections="Expected objections and answers (LARA)", lara=("Listen", "Acknowledge", "Respond", "Act"),
         chain="Decision chain", chain_cols=("Name", "Title", "Role", "Attitude", "Approach"), team="Team roles",
         team_cols=("Role", "Person", "Responsibility"), raci="RACI matrix",
@@ -131,10 +137,12 @@ def _batna_concessions(b: TemplateBuilder, L: dict) -> None:
     b.heading(L["concessions"])
     b.tag("{%p if brief.concessions %}")
     cc = L["con_cols"]
-    b.loop_table([Col(cc[0], "{{ c.no }}", 1.1, center=True), Col(cc[1], "{{ c.give }}", 4.2),
-                  Col(cc[2], "{{ c.receive }}", 4.6), Col(cc[3], "{{ c.price_after }}", 2.6, right=True),
-                  Col(cc[4], "{{ c.step }}", 1.8, right=True), Col(cc[5], "{{ c.cumulative }}", 1.8, right=True)],
+    b.loop_table([Col(cc[0], "{{ c.no }}", 1.0, center=True), Col(cc[1], "{{ c.give }}", 3.4),
+                  Col(cc[2], "{{ c.receive }}", 3.5), Col(cc[3], "{{ c.price_after }}", 2.4, right=True),
+                  Col(cc[4], "{{ c.step }}", 1.4, right=True), Col(cc[5], "{{ c.cumulative }}", 2.6, right=True),
+                  Col(cc[6], "{{ c.room_used }}", 1.8, right=True)],
                  "c in brief.concessions")
+    b.para(L["con_note"], size=8)
     b.tag("{%p else %}")
     _missing(b, "brief.concessions_missing")
     b.tag("{%p endif %}")

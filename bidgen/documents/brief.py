@@ -15,6 +15,7 @@ deal's subtotal.  A deal without ``negotiation`` still gets a brief: what is mis
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +54,36 @@ def margin_percent(price: Decimal, cost: Decimal) -> Decimal:
     if price == 0:
         return Decimal(0)
     return ((price - cost) / price * HUNDRED).quantize(CENT)
+
+
+_GIVE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+_GIVE_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([万萬])?\s*(?:元|[A-Z]{3}\b)|(?:[A-Z]{3}|[$¥￥€£])\s*(\d[\d,]*(?:\.\d+)?)")
+
+
+def step_price(before: Decimal, c: Any, currency: str) -> Decimal:
+    """The price after concession ``c`` from ``before``: its ``give_percent`` or ``give_amount``, else the
+    percentage or amount its ``give`` text states; a give with no price in it (an extra training day) leaves
+    the price as it is, unless the deal records a lower ``price_after`` for it."""
+    from ..locales import quantize_money
+
+    pct = c.give_percent
+    amount = c.give_amount
+    if pct is None and amount is None:
+        m = _GIVE_PERCENT.search(c.give)
+        if m:
+            pct = Decimal(m.group(1))
+        else:
+            m = _GIVE_AMOUNT.search(c.give)
+            if m:
+                raw = (m.group(1) or m.group(3)).replace(",", "")
+                amount = Decimal(raw) * (10000 if m.group(2) else 1)
+    if pct is not None:
+        return quantize_money(before * (HUNDRED - pct) / HUNDRED, currency)
+    if amount is not None:
+        return quantize_money(before - amount, currency)
+    if c.price_after is not None and c.price_after < before:
+        return quantize_money(c.price_after, currency)
+    return before
 
 
 def _step_percent(before: Decimal, after: Decimal) -> Decimal:
@@ -113,6 +144,10 @@ class _Brief:
         if room is not None and self.opening:
             room_text = self.t("room", room=self.money(room), pct=self.f.percent((room / self.opening * HUNDRED)
                                                                                  .quantize(CENT)))
+        if self.floor is not None and self.offer > self.floor:
+            left = self.offer - self.floor
+            room_text = ("" if self.f.locale.startswith("zh") else " ").join(x for x in (room_text, self.t(
+                "room.offer", room=self.money(left), pct=self.f.percent((left / self.offer * HUNDRED).quantize(CENT)))) if x)
         return {
             "has": has,
             "rows": self.target_rows() if has else [],
@@ -157,21 +192,32 @@ class _Brief:
 
     # -- concessions ----------------------------------------------------------------------
     def concession_rows(self) -> list[dict[str, Any]]:
+        """The plan, computed: each step's price follows from the price before it and the step's give, starting
+        from the price the client has actually seen (the current offer), never from an opening price the client
+        never saw and never copied from ``price_after``.  Each row shows the cumulative concession against that
+        price and how much of the room down to the floor it has used."""
         if self.neg is None:
             return []
-        start = self.opening if self.opening is not None else self.offer
+        start = self.offer
+        room = start - self.floor if self.floor is not None else None
         prev = start
         rows = []
         for i, c in enumerate(self.neg.concessions, start=1):
-            after = c.price_after if c.price_after is not None else prev
-            priced = c.price_after is not None and after != prev
+            after = step_price(prev, c, self.f.currency)
+            priced = after != prev
+            given = start - after
             rows.append({
                 "no": i, "give": c.give, "receive": c.get or self.t("na"), "has_get": c.get is not None,
                 "price_after": self.f.money(after),
+                "price_value": after,
                 "step": self.f.percent(_step_percent(prev, after)) if priced else self.t("step.none"),
                 "step_value": _step_percent(prev, after) if priced else None,
                 "step_amount": prev - after,
-                "cumulative": self.f.percent(_step_percent(start, after)) if after != start else self.t("step.none"),
+                "cumulative": (self.t("cumulative", amount=self.f.money(given),
+                                      pct=self.f.percent(_step_percent(start, after))) if given else self.t("step.none")),
+                "room_used": (self.f.percent((given / room * HUNDRED).quantize(CENT)) if room and room > 0
+                              else self.t("na")),
+                "above_floor": self.f.money(after - self.floor) if self.floor is not None else self.t("na"),
             })
             prev = after
         return rows
@@ -285,8 +331,18 @@ def plan_alerts(b: _Brief, concessions: list[dict[str, Any]]) -> list[str]:
         out.append(b.t("alert.approval", room=b.money(room), approver=a.approver or a.level, limit=b.money(a.limit)))
     if b.opening is not None and b.acceptable and b.opening > b.acceptable * p.max_anchor_ratio:
         out.append(b.t("alert.anchor", ratio=f.number(p.max_anchor_ratio)))
-    if b.acceptable is not None and b.offer < b.acceptable:
+    if b.floor is not None and b.offer <= b.floor:
+        out.append(b.t("alert.at_floor", current=b.money(b.offer), floor=b.money(b.floor)))
+    elif b.acceptable is not None and b.offer < b.acceptable:
         out.append(b.t("alert.below", current=b.money(b.offer), acceptable=b.money(b.acceptable)))
+    elif b.best is not None and b.offer <= b.best:
+        key = "alert.at_best" if b.offer == b.best else "alert.below_best"
+        out.append(b.t(key, current=b.money(b.offer), best=b.money(b.best)))
+    if b.floor is not None:
+        under = next((r for r in concessions if r["price_value"] < b.floor), None)
+        if under is not None:
+            out.append(b.t("alert.step_floor", no=under["no"], price=b.money(under["price_value"]),
+                           floor=b.money(b.floor)))
     return out or [b.t("alert.ok")]
 
 

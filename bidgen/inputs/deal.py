@@ -262,11 +262,19 @@ class Targets(Model):
 
 
 class Concession(Model):
-    """One step of the concession plan: what we give, and what we get for it."""
+    """One step of the concession plan: what we give, and what we get for it.
+
+    The price a step gives away is ``give_percent`` (of the price before it) or ``give_amount``, else a
+    percentage or an amount in the deal's currency written in ``give`` (``3% off the total``,
+    ``总价降低 2%``, ``USD 2,000 off``); ``price_after`` is the deal's own record of the price after the
+    step (compared by the checker), never copied into the brief's computed plan.
+    """
 
     give: Text
     get: Text | None = None
     price_after: Money | None = None
+    give_percent: Percent | None = None
+    give_amount: Money | None = None
 
 
 class Approval(Model):
