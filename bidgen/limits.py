@@ -8,7 +8,7 @@ Every limit has a default and can be changed in a workspace's ``bidgen-workspace
       render_seconds: 10           # time one template may take to render
       render_output_mb: 64         # text one template part may produce
       readback_part_mb: 64         # uncompressed size of one XML part read back (check, read-back)
-      readback_elements: 2000000   # XML elements in one part read back
+      readback_elements: 1000000   # XML elements in one part read back
 
 (see docs/input.md, "Limits").  :func:`configure` sets them for the current run (the CLI
 does it for the workspace it uses); :func:`current` returns them.
@@ -41,7 +41,7 @@ class Limits:
     render_seconds: float = 10.0
     render_output_mb: float = 64.0
     readback_part_mb: float = 64.0
-    readback_elements: int = 2_000_000
+    readback_elements: int = 1_000_000
 
 
 _CURRENT: contextvars.ContextVar[Limits] = contextvars.ContextVar("bidgen_limits", default=Limits())

@@ -143,3 +143,72 @@ def test_a_multi_deal_run_goes_on_past_a_template_that_is_stopped(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert f"{tpl}" in proc.stderr and "word/document.xml" in proc.stderr and "render_seconds" in proc.stderr
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["Proposal_AE019_v20261118.docx"]
+
+
+# ----------------------------------------------------------------- read-back limits
+
+import io as _io  # noqa: E402
+import zipfile as _zipfile  # noqa: E402
+
+
+def _bomb(path: Path, document_xml: bytes) -> Path:
+    """A .docx whose document.xml is ``document_xml`` (highly compressible), other parts from a real one."""
+    real = _zipfile.ZipFile(example_docx())
+    buf = _io.BytesIO()
+    with _zipfile.ZipFile(buf, "w", _zipfile.ZIP_DEFLATED) as zf:
+        for info in real.infolist():
+            data = document_xml if info.filename == "word/document.xml" else real.read(info.filename)
+            zf.writestr(info.filename, data)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def example_docx() -> Path:
+    from bidgen.paths import templates_dir
+
+    return templates_dir() / "proposal.en_US.docx"
+
+
+HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+        b'wordprocessingml/2006/main"><w:body>')
+
+
+@pytest.mark.parametrize("kind", ["size", "elements"])
+def test_a_bomb_in_document_xml_is_a_per_file_error_and_checking_a_folder_goes_on(tmp_path, kind):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    if kind == "size":
+        body = HEAD + b"<w:p><w:r><w:t>" + b"A" * (80 * 1024 * 1024) + b"</w:t></w:r></w:p></w:body></w:document>"
+    else:
+        body = HEAD + b"<w:p/>" * 1_500_000 + b"</w:body></w:document>"
+    _bomb(folder / "Proposal_BOMB_v20261118.docx", body)
+    out = tmp_path / "out"
+    subprocess.run(["bidgen", "proposal", str(example("deal-en_US.yaml")), "-o", str(out)], check=True,
+                   capture_output=True)
+    good = next(out.iterdir())
+    good.rename(folder / good.name)
+    start = _time.monotonic()
+    proc = subprocess.run(["bidgen", "check", str(folder), "--format", "json"], capture_output=True, text=True)
+    took = _time.monotonic() - start
+    import json
+
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    bad = [f for f in report["findings"] if f["rule"] == "DOC-UNREADABLE"]
+    assert len(bad) == 1 and bad[0]["where"]["file"].endswith("Proposal_BOMB_v20261118.docx")
+    assert ("readback_part_mb" if kind == "size" else "readback_elements") in bad[0]["message"]
+    assert len(report["checked"]) == 2  # the good document was checked too
+    assert took < 30
+
+
+def test_read_back_limits_are_configurable(tmp_path):
+    from bidgen.docx.readback import read_docx
+
+    path = _bomb(tmp_path / "x.docx", HEAD + b"<w:p/>" * 5000 + b"</w:body></w:document>")
+    assert read_docx(path).paragraphs == [""] * 5000 or len(read_docx(path).paragraphs) == 5000
+    token = limits.configure(limits.Limits(readback_elements=1000))
+    try:
+        with pytest.raises(InputError, match="readback_elements"):
+            read_docx(path)
+    finally:
+        limits.reset(token)

@@ -31,6 +31,9 @@ from .termvalues import TermValue, canonical, detect_decimal, detect_locale, fig
 
 __all__ = ["LINK", "TERM", "check_documents", "compare", "expected_terms", "parse_doc_name", "load_document"]
 
+UNREADABLE = rule("DOC-UNREADABLE", "crossdoc", ERROR,
+                  "A document that cannot be read (corrupt, not Word, over the read-back limits) is an error; "
+                  "the other documents are still checked.")
 LINK = rule("LINK-DEAL", "crossdoc", INFO, "Meetings, tenders and documents are linked to one of the deals checked.")
 TERM = rule(
     "XDOC-TERM", "crossdoc", ERROR,
@@ -128,7 +131,14 @@ def check_documents(paths: Sequence[Path], groups: Sequence[Inputs], out: Collec
 
     buckets: dict[object, tuple[Inputs | None, list[Doc]]] = {}
     for path in paths:
-        doc, inp = load_document(Path(path), groups, out)
+        try:
+            doc, inp = load_document(Path(path), groups, out)
+        except InputError as exc:
+            if len(paths) == 1:
+                raise
+            # one unreadable document (corrupt, not Word, over the read-back limits) does not stop the others
+            out.add(UNREADABLE, f"This document cannot be read: {exc.message}", Place(str(path)))
+            continue
         check_document(doc, inp.deal if inp is not None else None, out)
         if inp is not None:
             check_document_figures(doc, inp, out, library_dirs)

@@ -16,6 +16,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,7 +261,7 @@ def read_docx(path_or_bytes: str | Path | bytes) -> DocText:
     try:
         data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
         raise InputError(f"cannot read .docx: {exc}", file=label) from exc
     with zf:
         parts = _parts(zf, label)
@@ -288,10 +289,40 @@ def _read_part(zf: zipfile.ZipFile, kind: str, name: str, out: DocText, label: s
         target.append("\n".join(reader.every))
 
 
-def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element:
+def _read_member(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
+    """A part's bytes, within the read-back limits (:mod:`bidgen.limits`): at most
+    ``readback_part_mb`` uncompressed (counted while inflating, whatever the zip claims) and at
+    most ``readback_elements`` XML elements (start tags), so a zip or XML bomb is refused in
+    bounded time and memory."""
+    from bidgen.limits import current
+
+    lim = current()
+    cap = int(lim.readback_part_mb * 1024 * 1024)
     try:
-        return etree.fromstring(zf.read(name), _PARSER)
-    except (KeyError, etree.XMLSyntaxError) as exc:
+        info = zf.getinfo(name)
+        if info.file_size > cap:
+            raise InputError(f"part {name} is {info.file_size:,} bytes uncompressed, above the limit of {cap:,} "
+                             "(limits.readback_part_mb)", file=label)
+        with zf.open(info) as fh:
+            data = fh.read(cap + 1)
+    except KeyError as exc:
+        raise InputError(f"unreadable part {name}: {exc}", file=label) from exc
+    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise InputError(f"unreadable part {name}: {exc}", file=label) from exc
+    if len(data) > cap:
+        raise InputError(f"part {name} is more than {cap:,} bytes uncompressed (limits.readback_part_mb)", file=label)
+    tags = data.count(b"<") - data.count(b"</")
+    if tags > lim.readback_elements:
+        raise InputError(f"part {name} has about {tags:,} XML elements, above the limit of {lim.readback_elements:,} "
+                         "(limits.readback_elements)", file=label)
+    return data
+
+
+def _xml(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element:
+    data = _read_member(zf, name, label)
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
         raise InputError(f"unreadable part {name}: {exc}", file=label) from exc
 
 
@@ -332,7 +363,7 @@ def _is_word_part(zf: zipfile.ZipFile, names: set[str], part: str) -> bool:
     """Whether ``part`` is a WordprocessingML main part (not a workbook or a presentation)."""
     if "[Content_Types].xml" in names:
         try:
-            types = etree.fromstring(zf.read("[Content_Types].xml"), _PARSER)
+            types = etree.fromstring(_read_member(zf, "[Content_Types].xml", "<zip>"), _PARSER)
         except etree.XMLSyntaxError:
             types = None
         for override in types.iter() if types is not None else ():
@@ -349,7 +380,7 @@ def _main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
 def _find_main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     if "_rels/.rels" in names:
         try:
-            root = etree.fromstring(zf.read("_rels/.rels"), _PARSER)
+            root = etree.fromstring(_read_member(zf, "_rels/.rels", "<zip>"), _PARSER)
         except etree.XMLSyntaxError:
             root = None
         for rel in root.iter(f"{_REL_NS}Relationship") if root is not None else ():

@@ -367,6 +367,8 @@ class CompiledTemplate:
             changed = True
         if b"docPr" in data:
             changed = dedupe_docpr_ids(root) or changed
+        if b"<w:tbl" in data or b"<w:hdr" in data or b"<w:ftr" in data:
+            changed = fix_empty_blocks(root) or changed
         if changed:
             data = _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
         return data
@@ -387,6 +389,34 @@ class CompiledTemplate:
         root = self._parse(CORE_PART, _DECL + finish_text(text, MarkState(1)).encode("utf-8"))
         stamp_core(root, stamp)
         return _DECL + bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=False))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+_BLOCKS = (f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}customXml")
+
+
+def fix_empty_blocks(root: etree._Element) -> bool:
+    """What a template's conditionals can leave that Word refuses, fixed up: a table without rows
+    is removed; a cell, header or footer without a paragraph (or ending in a table) gets an empty
+    paragraph.  Returns whether anything changed."""
+    changed = False
+    for tbl in list(root.iter(f"{_W}tbl")):
+        if tbl.find(f"{_W}tr") is None:
+            parent = tbl.getparent()
+            if parent is not None:
+                parent.remove(tbl)
+                changed = True
+    holders = list(root.iter(f"{_W}tc"))
+    if root.tag in (f"{_W}hdr", f"{_W}ftr"):
+        holders.append(root)
+    for holder in holders:
+        blocks = [c for c in holder if c.tag in _BLOCKS]
+        if not blocks or blocks[-1].tag == f"{_W}tbl":
+            holder.append(etree.Element(f"{_W}p"))
+            changed = True
+    return changed
 
 
 def _template_line(tb: TracebackType | None, filename: str) -> int | None:
