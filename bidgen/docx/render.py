@@ -357,7 +357,8 @@ class CompiledTemplate:
 
     def _finish_part(self, name: str, text: str, marks: MarkState, fix_tables: bool) -> bytes:
         data = _DECL + finish_text(text, marks).encode("utf-8")
-        if not fix_tables and b"docPr" not in data:
+        needs_fix = bool(_EMPTY_BLOCK_RE.search(data))
+        if not fix_tables and b"docPr" not in data and not needs_fix:
             self._check_well_formed(name, data)  # strict all the same: nothing unparsable leaves here
             return data
         root = self._parse(name, data)
@@ -367,7 +368,7 @@ class CompiledTemplate:
             changed = True
         if b"docPr" in data:
             changed = dedupe_docpr_ids(root) or changed
-        if b"<w:tbl" in data or b"<w:hdr" in data or b"<w:ftr" in data:
+        if needs_fix or fix_tables:
             changed = fix_empty_blocks(root) or changed
         if changed:
             data = _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
@@ -394,6 +395,13 @@ class CompiledTemplate:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+#: What a conditional can leave that Word refuses (a cheap test on the bytes before any parse):
+#: an empty cell, a cell ending in a table, a table without rows, an empty header or footer.
+_EMPTY_BLOCK_RE = re.compile(
+    rb"</w:tcPr>\s*</w:tc>|<w:tc>\s*</w:tc>|<w:tc/>|</w:tbl>\s*</w:tc>|</w:tblGrid>\s*</w:tbl>"
+    rb"|</w:tblPr>\s*</w:tbl>|<w:tbl>\s*</w:tbl>|<w:tbl/>|<w:(?:hdr|ftr)\b[^>]*/>"
+    rb"|<w:(?:hdr|ftr)\b[^>]*>\s*</w:(?:hdr|ftr)>"
+)
 _BLOCKS = (f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}customXml")
 
 
