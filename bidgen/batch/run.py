@@ -118,14 +118,22 @@ def _warm_up(shared: Shared, locales: Iterable[str]) -> None:
                 pass
 
 
+def _worker_init() -> None:
+    """In a forked worker: a render watchdog of its own (threads do not survive a fork)."""
+    from bidgen import sandbox
+
+    sandbox._WATCHDOG = sandbox._Watchdog()
+
+
 def _executor(jobs: int) -> Executor:
     if jobs <= 1:
         return InlineExecutor()
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
+    # fork: the workers start with what the driver has loaded (library, compiled templates)
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
 
 
 def _select(entries: list[Any], only: Sequence[str]) -> list[Any]:
@@ -262,10 +270,12 @@ def run_batch(
         result.report = write_report(result.results, outdir)
         written_dirs.add(outdir)
     if written_dirs:
-        # one sync for the whole run instead of one per file: the documents' data, then their names
+        # one sync for the whole run instead of one per file and folder: sync(2) flushes the
+        # documents' data and their names; elsewhere, each folder written is synced once
         if hasattr(os, "sync"):
             os.sync()
-        sync_dirs(sorted(written_dirs))
+        else:  # pragma: no cover - platforms without sync(2)
+            sync_dirs(sorted(written_dirs))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -145,13 +145,24 @@ _RPH = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
 _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
-def _text(raw: bytes) -> str:
-    """XML character data → text: entities and OOXML's ``_xHHHH_`` escapes resolved."""
-    import html
+_ENTITY = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
+
+def _entity(m: re.Match[str]) -> str:
+    if m.group(1):
+        return chr(int(m.group(1)))
+    if m.group(2):
+        return chr(int(m.group(2), 16))
+    return _NAMED[m.group(3)]
+
+
+def _text(raw: bytes) -> str:
+    """XML character data → text: XML's entities and character references and OOXML's
+    ``_xHHHH_`` escapes resolved."""
     text = raw.decode("utf-8")
     if "&" in text:
-        text = html.unescape(text)
+        text = _ENTITY.sub(_entity, text)
     if "_x" in text:
         text = _XESC.sub(lambda m: chr(int(m.group(1), 16)), text)
     return text
@@ -196,8 +207,82 @@ _V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _IS = re.compile(rb"<(?:\w+:)?is>(.*?)</(?:\w+:)?is>", re.S)
 
 
+#: The usual shape of a cell (Excel's and openpyxl's attribute order): one regex match per cell.
+_FAST_C = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?\s*'
+    rb"(?:/>|>(?:<f>[^<]*</f>|<f/>)?(?:<v>([^<]*)</v>|<v/>|<is>(.*?)</is>)?</c>)", re.S)
+_ANY_C = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _cell_value(t: bytes | None, text: bytes | None, inline: bytes | None, style: int, strings: list[str],
+                date_style: list[bool], epoch: Any) -> Any:
+    from decimal import Decimal, InvalidOperation
+
+    from openpyxl.utils.datetime import from_excel
+
+    if t == b"s":
+        return strings[int(text)] if text is not None else None
+    if t == b"inlineStr":
+        return "".join(_text(x.group(1) or b"") for x in _T.finditer(inline)) if inline is not None else None
+    if t in (b"str", b"e", b"d"):
+        return _text(text) if text is not None else None
+    if t == b"b":
+        return None if text is None else text.strip() in (b"1", b"true")
+    if text is None:
+        return None
+    try:
+        value: Any = Decimal(text.decode().strip())
+    except InvalidOperation:
+        return _text(text)
+    if style < len(date_style) and date_style[style]:
+        value = from_excel(float(value), epoch)
+    return value
+
+
+def _read_sheet_fast(xml: bytes, start: int, strings: list[str], formats: list[str], date_style: list[bool],
+                     epoch: Any) -> list[list[Raw | None]] | None:
+    """The sheet when every cell has the usual shape, else None (then the general reader runs)."""
+    matches = list(_FAST_C.finditer(xml, start))
+    if len(matches) != len(_ANY_C.findall(xml, start)):
+        return None
+    rows: list[list[Raw | None]] = []
+    col_cache: dict[bytes, int] = {}
+    nformats = len(formats)
+    for m in matches:
+        letters, row, s, t, v, inline = m.groups()
+        if v is None and inline is None:
+            continue
+        style = int(s) if s else 0
+        value = _cell_value(t, v, inline, style, strings, date_style, epoch)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        i = int(row) - 1
+        j = col_cache.get(letters)
+        if j is None:
+            j = col_cache[letters] = _col_index(letters.decode())
+        while len(rows) <= i:
+            rows.append([])
+        cells = rows[i]
+        while len(cells) <= j:
+            cells.append(None)
+        cells[j] = Raw(value, formats[style] if style < nformats else "General", t == b"e")
+    return rows
+
+
 def _read_sheet(xml: bytes, strings: list[str], formats: list[str], epoch: Any) -> list[list[Raw | None]]:
     """Every cell of a sheet from its XML: text as text, numbers from their exact stored digits."""
+    from openpyxl.styles.numbers import is_date_format
+
+    start = xml.find(b"sheetData")
+    if start >= 0:
+        fast = _read_sheet_fast(xml, start, strings, formats, [is_date_format(f) for f in formats], epoch)
+        if fast is not None:
+            return fast
+    return _read_sheet_general(xml, strings, formats, epoch)
+
+
+def _read_sheet_general(xml: bytes, strings: list[str], formats: list[str], epoch: Any) -> list[list[Raw | None]]:
+    """Every cell of a sheet, whatever the order of its attributes and namespace prefixes."""
     from decimal import Decimal, InvalidOperation
 
     from openpyxl.styles.numbers import is_date_format
