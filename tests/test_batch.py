@@ -201,3 +201,34 @@ def test_report_cells_never_run_as_formulas(tmp_path):
     row = [c for c in wb["findings"][2]]
     assert [c.data_type for c in row] == ["s"] * 5
     assert row[4].value == "+1 -2 @SUM(A1)" and row[4].quotePrefix
+
+
+def test_a_run_killed_with_sigkill_leaves_no_half_file_and_the_next_completes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
+    deals = [m for m in models if type(m).__name__ == "Deal"]
+    many = [d.model_copy(update={"id": f"{d.id}-{k}"}) for k in range(6) for d in deals]
+    path = write_workbook(many, tmp_path / "deals.xlsx")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "bidgen.cli.main", "batch", str(path), "-o", str(out),
+                             "--jobs", "1", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # kill it once it has written something (or whenever it gets there first)
+    for _ in range(400):
+        if proc.poll() is not None or (out.exists() and any(out.rglob("*.docx"))):
+            break
+        time.sleep(0.05)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for doc in out.rglob("*.docx"):  # every document there is whole
+        assert read_docx(doc).all_text()
+    result = run_batch(path, out, BatchOptions(jobs=1))
+    assert result.exit_code == 0
+    assert {r.status for r in result.results} <= {"written", "unchanged"}
+    assert all(len(r.docx) == 2 for r in result.results)  # proposal and brief (no tender or meeting)
+    assert not [p for p in out.rglob("*") if p.name.endswith((".tmp", ".bak"))]

@@ -191,6 +191,7 @@ def run_batch(
     common = shared_hash(library_dirs=options.library_dirs, policy_file=options.policy_file,
                          options={"locale": options.locale, "force": options.force, "split": options.split})
     outdir.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(folders.values())
     manifest = Manifest.load(outdir)
     result = BatchResult(str(workbook), outdir)
     by_id: dict[str, DealResult] = {}
@@ -278,6 +279,22 @@ def run_batch(
             sync_dirs(sorted(written_dirs))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _clean_leftovers(folders: Iterable[Path]) -> None:
+    """Remove the temporary and backup files a killed run left in the deals' folders (never a
+    document: those are only ever replaced whole by a rename)."""
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(".") and name.endswith((".tmp", ".bak")):
+                try:
+                    os.unlink(folder / name)
+                except OSError:
+                    pass
 
 
 def _collect(fut: Future) -> DealResult:

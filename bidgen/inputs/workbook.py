@@ -69,8 +69,6 @@ class DealEntry:
     tender: Tender | None = None
     meeting: Meeting | None = None
     errors: list[CellError] = field(default_factory=list)
-    #: the raw mappings (for export and hashing); None where a record is absent
-    raw: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -353,7 +351,6 @@ def _assemble(file: str, deals: dict[str, _Record], meetings: dict[str, _Record]
     entries = {rid: DealEntry(rid) for rid in deals}
     for rid, rec in deals.items():
         entry = entries[rid]
-        entry.raw["deal"] = rec.data
         entry.deal = _validate(rec, Deal, rid)  # type: ignore[assignment]
         entry.errors += rec.errors
     for rid, rec in meetings.items():
@@ -363,7 +360,6 @@ def _assemble(file: str, deals: dict[str, _Record], meetings: dict[str, _Record]
             orphans += rec.errors + [CellError(f"a meeting of deal {rid!r}, which is not in sheet 'deals'",
                                                place=rec.row_place, key="deal", deal=rid)]
             continue
-        entry.raw["meeting"] = rec.data
         entry.meeting = model  # type: ignore[assignment]
         entry.errors += rec.errors
     by_deal: dict[str, str] = {}
@@ -381,7 +377,6 @@ def _assemble(file: str, deals: dict[str, _Record], meetings: dict[str, _Record]
                                           "a deal answers one tender", place=rec.row_place, key="deal", deal=deal_id))
             continue
         by_deal[deal_id] = ref
-        entry.raw["tender"] = rec.data
         entry.tender = model  # type: ignore[assignment]
         entry.errors += rec.errors
     for entry in entries.values():
