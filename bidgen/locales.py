@@ -146,12 +146,23 @@ def is_chinese(locale: str | None) -> bool:
     return content_locale(locale).startswith("zh")
 
 
+#: Currencies written in whole units although CLDR gives them a minor unit: the New Taiwan dollar is
+#: quoted, invoiced and contracted in whole dollars (CLDR's own cash digits for TWD are 0).  Unit
+#: prices keep the decimals a deal writes (shown as written); every computed amount is rounded half up
+#: to the whole dollar.
+WHOLE_UNITS = {"TWD": 0}
+
+
 @lru_cache(maxsize=64)
 def currency_digits(currency: str) -> int:
-    """Minor-unit digits of a currency (CNY 2, JPY 0, …) from babel's CLDR data."""
+    """Minor-unit digits of a currency (CNY 2, JPY 0, TWD 0 …): babel's CLDR data, except
+    :data:`WHOLE_UNITS`."""
     from babel.numbers import get_currency_precision
 
-    return int(get_currency_precision(currency.upper()))
+    code = currency.upper()
+    if code in WHOLE_UNITS:
+        return WHOLE_UNITS[code]
+    return int(get_currency_precision(code))
 
 
 def quantize_money(amount: Decimal, currency: str) -> Decimal:
@@ -222,7 +233,17 @@ def format_money(amount: Decimal, currency: str, locale: str | None) -> str:
     from babel.numbers import format_currency
 
     q = quantize_money(amount, currency)
-    return format_currency(q, currency.upper(), locale=babel_locale(locale))
+    code = currency.upper()
+    if code not in WHOLE_UNITS:
+        return format_currency(q, code, locale=babel_locale(locale))
+    from babel import Locale
+
+    loc = babel_locale(locale)
+    pattern = Locale.parse(loc).currency_formats["standard"].pattern.split(";")[0]
+    pattern = pattern.replace("#,##0.00", "#,##0")
+    text = format_currency(q, code, format=pattern, locale=loc, currency_digits=False)
+    # the New Taiwan dollar's sign is written NT$ (zh_TW's CLDR symbol is a bare "$")
+    return text if "NT$" in text else text.replace("$", "NT$", 1)
 
 
 def format_percent(value: Decimal | int, locale: str | None) -> str:

@@ -80,7 +80,7 @@ def test_golden_zh_tw(zh_inputs, tmp_path):
     assert_golden(written[0].path, "bid_zh_TW")
     doc = read_docx(written[0].path)
     assert doc.terms["total_words"][0].value == "人民幣陸拾柒萬陸仟貳佰元整"
-    assert "一、投標函" in doc.paragraphs and "九、投標保證金" in doc.paragraphs
+    assert "一、投標函" in doc.paragraphs and "九、押標金" in doc.paragraphs
 
 
 # -- figures ------------------------------------------------------------------------------------

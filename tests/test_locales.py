@@ -38,7 +38,8 @@ def test_dates(locale, expected):
     ("en_US", "USD", "156849", "$156,849.00"),
     ("en_US", "JPY", "1234.5", "¥1,235"),  # JPY has no minor unit: rounded half up
     ("de_DE", "EUR", "1234.5", "1.234,50\xa0€"),
-    ("zh_TW", "TWD", "1000", "$1,000.00"),
+    ("zh_TW", "TWD", "1000.5", "NT$1,001"),  # whole New Taiwan dollars, NT$ (not a bare $)
+    ("en_US", "TWD", "1000", "NT$1,000"),
 ])
 def test_money_with_sign(locale, currency, amount, expected):
     assert format_money(Decimal(amount), currency, locale) == expected
@@ -96,7 +97,8 @@ def test_currency_digits():
 @pytest.mark.parametrize("amount, currency, locale, expected", [
     ("676200", "CNY", "zh_CN", "人民币 676,200.00 元"),
     ("676200", "CNY", "zh_TW", "人民幣 676,200.00 元"),
-    ("1000", "TWD", "zh_TW", "新臺幣 1,000.00 元"),
+    ("1000", "TWD", "zh_TW", "新臺幣 1,000 元"),
+    ("1000.49", "TWD", "zh_TW", "新臺幣 1,000 元"),
     ("156849", "USD", "zh_CN", "美元 156,849.00"),
     ("156849", "USD", "en_US", "USD 156,849.00"),
     ("1234.5", "JPY", "en_US", "JPY 1,235"),

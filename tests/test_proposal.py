@@ -240,8 +240,20 @@ def _pricing_row(path: Path) -> list[str]:
 
 def test_unit_price_with_more_decimals_than_the_currency_is_shown_in_full(tmp_path):
     # 3 × 33.335 = 100.005 → 100.01; a unit price printed as 33.34 would make 3 × 33.34 = 100.02
-    row = _pricing_row(_edge(tmp_path, locale="zh_TW", currency="TWD", price="33.335", tax=5, incl="true"))
+    row = _pricing_row(_edge(tmp_path, locale="zh_TW", currency="CNY", price="33.335", tax=5, incl="true"))
     assert row[4] == "33.335" and row[6] == "100.01"
+
+
+def test_new_taiwan_dollars_are_whole_dollars(tmp_path):
+    """NT$ amounts are written in whole dollars: a unit price with cents is shown as written, every computed
+    amount (line, subtotal, tax, total, milestones, words) is rounded half up to the dollar."""
+    path = _edge(tmp_path, locale="zh_TW", currency="TWD", price="33.5", tax=5, incl="false")
+    row = _pricing_row(path)
+    assert row[4] == "33.5" and row[6] == "101"  # 3 × 33.5 = 100.5 → 101
+    text = document_text(path)
+    assert "新臺幣 106 元" in text  # 101 + 5% tax 5.05 → 5 = 106
+    assert "新臺幣壹佰零陸元整" in text
+    assert ".00" not in text and "角" not in text and "分" not in text.replace("分期", "").replace("部分", "")
 
 
 def test_unit_price_at_the_currency_precision_is_padded_as_money(tmp_path):

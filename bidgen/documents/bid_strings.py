@@ -42,9 +42,9 @@ BID_STRINGS: dict[str, dict[str, str]] = {
     },
     "zh_TW": {
         "title": "投標文件",
-        "dev.none": "無偏離",
-        "dev.positive": "正偏離",
-        "dev.negative": "負偏離",
+        "dev.none": "無差異",
+        "dev.positive": "優於需求",
+        "dev.negative": "未達需求",
         "dev.missing": "—",
         "note.positive": "優於招標要求",
         "response.missing": "—",

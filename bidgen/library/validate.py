@@ -136,10 +136,27 @@ def check_meta(entry: Entry, today: _dt.date) -> list[Finding]:
     return out
 
 
+def check_taiwan_terms(entry: Entry) -> list[Finding]:
+    """A zh_TW text (or title) written with mainland terms (投標保證金 for 押標金, 法定代表人 for 負責人 …): the
+    glossary of :mod:`bidgen.words.glossary`, one warning per text naming each term and its Taiwan form."""
+    from ..words.glossary import mainland_terms
+
+    if "zh_TW" not in entry.locales:
+        return []
+    out: list[Finding] = []
+    texts = [("title.zh_TW", entry.title("zh_TW")), *entry.sources("zh_TW")]
+    for field, text in texts:
+        found = mainland_terms(text)
+        if found:
+            pairs = ", ".join(f"{t.mainland} → {t.taiwan}" for t in found)
+            out.append(_finding(entry, field, f"mainland terms in a Taiwan text: {pairs}", "warning"))
+    return out
+
+
 def check_entry(entry: Entry, today: _dt.date | None = None) -> list[Finding]:
     """Every per-entry check."""
     today = today or _dt.date.today()
-    out = check_locales(entry) + check_params(entry) + check_meta(entry, today)
+    out = check_locales(entry) + check_params(entry) + check_meta(entry, today) + check_taiwan_terms(entry)
     if not any(f.severity == "error" for f in out):
         out += check_render(entry)
     return out
