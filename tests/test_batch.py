@@ -232,3 +232,98 @@ def test_a_run_killed_with_sigkill_leaves_no_half_file_and_the_next_completes(tm
     assert {r.status for r in result.results} <= {"written", "unchanged"}
     assert all(len(r.docx) == 2 for r in result.results)  # proposal and brief (no tender or meeting)
     assert not [p for p in out.rglob("*") if p.name.endswith((".tmp", ".bak"))]
+
+
+def _sample_workbook(tmp_path: Path) -> tuple[Path, openpyxl.Workbook]:
+    models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
+    path = write_workbook(models, tmp_path / "deals.xlsx")
+    return path, openpyxl.load_workbook(path)
+
+
+def test_a_line_item_of_no_deal_is_a_located_error_not_a_silent_drop(tmp_path, capsys):
+    """A typo in an item's deal id used to drop the line from its deal silently (exit 0, under-priced)."""
+    path, wb = _sample_workbook(tmp_path)
+    items = wb["items"]
+    row = next(r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107")
+    items.cell(row=row, column=1, value="D-2026-0170")
+    wb.save(path)
+    out = tmp_path / "out"
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet", "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"deals.xlsx:items!A{row}" in captured.err
+    assert "D-2026-0170" in captured.err and "belong to no deal" in captured.err
+    report = json.loads(captured.out)
+    assert len(report["unassigned"]) == 1 and f"items!A{row}" in report["unassigned"][0]
+    findings = list(openpyxl.load_workbook(out / "batch-report.xlsx")["findings"].iter_rows(values_only=True))
+    assert any(r[0] == "(no deal)" and f"items!A{row}" in r[3] for r in findings)
+
+
+def test_a_deal_id_typed_as_a_number_is_a_located_error(tmp_path, capsys):
+    path, wb = _sample_workbook(tmp_path)
+    deals = wb["deals"]
+    row = next(r for r in range(2, deals.max_row + 1) if deals.cell(row=r, column=1).value == "D-2026-0107")
+    deals.cell(row=row, column=1, value=20260107)
+    wb.save(path)
+    code = main(["batch", str(path), "-o", str(tmp_path / "out"), "--jobs", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"deals.xlsx:deals!A{row} (id)" in err
+    assert (tmp_path / "out" / "D-2026-0042").is_dir()  # the good deal is still written
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="process-death signal is Linux's")
+def test_workers_end_when_the_driver_is_killed(tmp_path):
+    """A driver killed with SIGKILL (timeout, the OOM killer, a cancelled CI job) used to leave its
+    worker processes alive for good, blocked on a pipe nobody reads."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
+    deals = [m for m in models if type(m).__name__ == "Deal"]
+    many = [d.model_copy(update={"id": f"{d.id}-{k}"}) for k in range(40) for d in deals]
+    path = write_workbook(many, tmp_path / "deals.xlsx")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "bidgen.cli.main", "batch", str(path), "-o", str(out),
+                             "--jobs", "2", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    stat = open(f"/proc/{pid}/stat").read()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == proc.pid:
+                    found.append(int(pid))
+        return found
+
+    workers: list[int] = []
+    for _ in range(600):  # wait until the pool's workers run
+        workers = children()
+        if len(workers) >= 2 or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None and workers, "the run ended before its workers could be seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        alive = [w for w in workers if os.path.exists(f"/proc/{w}") and
+                 open(f"/proc/{w}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+        time.sleep(0.1)
+    assert not alive, f"workers {alive} outlived their driver"
+
+
+def test_check_reads_a_batch_output_folder(batch_out, capsys):
+    """`bidgen check OUTDIR` after a batch used to say "nothing to check here" (exit 2)."""
+    code = main(["check", str(batch_out), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    checked = json.dumps(report, ensure_ascii=False)
+    assert code == 0, checked[:2000]
+    assert "Proposal_CN203_v20261120.docx" in checked and "Proposal_AE017_v20261118.docx" in checked

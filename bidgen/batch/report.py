@@ -47,12 +47,14 @@ def deal_row(r: DealResult, outdir: Path) -> dict[str, Any]:
     }
 
 
-def report_json(results: Sequence[DealResult], outdir: Path, workbook: str) -> dict[str, Any]:
+def report_json(results: Sequence[DealResult], outdir: Path, workbook: str,
+                unassigned: Sequence[str] = ()) -> dict[str, Any]:
+    """The whole report: per-deal rows, and the rows of the workbook that belong to no deal."""
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
     return {"workbook": workbook, "outdir": str(outdir), "summary": counts,
-            "deals": [deal_row(r, outdir) for r in results]}
+            "deals": [deal_row(r, outdir) for r in results], "unassigned": list(unassigned)}
 
 
 def _set(ws: Any, row: int, col: int, value: Any, number_format: str | None = None) -> None:
@@ -75,7 +77,7 @@ def _money_format(currency: str | None) -> str:
     return "#,##0" + ("." + "0" * digits if digits else "")
 
 
-def write_report(results: Sequence[DealResult], outdir: Path) -> Path:
+def write_report(results: Sequence[DealResult], outdir: Path, unassigned: Sequence[str] = ()) -> Path:
     """Write ``OUTDIR/batch-report.xlsx`` atomically; returns its path."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -106,6 +108,11 @@ def write_report(results: Sequence[DealResult], outdir: Path) -> Path:
             for j, key in enumerate(("deal", "severity", "rule", "place", "message"), start=1):
                 _set(fs, frow, j, r.id if key == "deal" else f.get(key) or "")
             frow += 1
+    for line in unassigned:  # rows of no deal: not used, so listed where sales ops look for errors
+        place, _, message = line.partition(": ")
+        for j, value in enumerate(("(no deal)", "error", "WORKBOOK-ROW", place, message), start=1):
+            _set(fs, frow, j, value)
+        frow += 1
     for sheet, widths in ((ws, (16, 10, 16, 60, 16, 9, 8, 9)), (fs, (16, 9, 26, 40, 90))):
         sheet.freeze_panes = "A2"
         for j, w in enumerate(widths, start=1):

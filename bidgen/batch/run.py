@@ -51,6 +51,10 @@ class BatchResult:
     results: list[DealResult] = field(default_factory=list)
     report: Path | None = None
     seconds: float = 0.0
+    #: located problems in rows that belong to no deal of the run (an id that is not text, a line
+    #: item or meeting whose deal is not in sheet 'deals', …): such a row was not used, so the run
+    #: is not complete even when every deal it found was written
+    unassigned: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[DealResult]:
@@ -58,8 +62,8 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every deal was written (or unchanged), 1 when some deal failed."""
-        return 1 if self.failed else 0
+        """0 when every deal was written (or unchanged) and every row was used, else 1."""
+        return 1 if self.failed or self.unassigned else 0
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -118,11 +122,33 @@ def _warm_up(shared: Shared, locales: Iterable[str]) -> None:
                 pass
 
 
-def _worker_init() -> None:
-    """In a forked worker: a render watchdog of its own (threads do not survive a fork)."""
+def _worker_init(driver: int) -> None:
+    """In a forked worker: a render watchdog of its own (threads do not survive a fork), and an
+    end together with the driver: a worker whose driver was killed (SIGTERM, SIGKILL, the OOM
+    killer) would otherwise live on, blocked writing a result nobody reads."""
     from bidgen import sandbox
 
     sandbox._WATCHDOG = sandbox._Watchdog()
+    _die_with(driver)
+
+
+def _die_with(driver: int) -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux); elsewhere, the pool's
+    own shutdown on the driver's exit does it."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != driver:  # the driver died before the request above took effect
+        os._exit(1)
 
 
 def _executor(jobs: int) -> Executor:
@@ -133,7 +159,8 @@ def _executor(jobs: int) -> Executor:
     methods = multiprocessing.get_all_start_methods()
     # fork: the workers start with what the driver has loaded (library, compiled templates)
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                               initargs=(os.getpid(),))
 
 
 def _select(entries: list[Any], only: Sequence[str]) -> list[Any]:
@@ -194,6 +221,9 @@ def run_batch(
     _clean_leftovers(folders.values())
     manifest = Manifest.load(outdir)
     result = BatchResult(str(workbook), outdir)
+    wanted = set(e.id for e in entries)
+    result.unassigned = [str(e) for e in book.orphans
+                         if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
     by_id: dict[str, DealResult] = {}
     todo: list[tuple[DealJob, str]] = []
     for entry in entries:
@@ -268,7 +298,7 @@ def run_batch(
         manifest.close()
     result.results = [by_id[e.id] for e in entries]
     if options.report:
-        result.report = write_report(result.results, outdir)
+        result.report = write_report(result.results, outdir, result.unassigned)
         written_dirs.add(outdir)
     if written_dirs:
         # one sync for the whole run instead of one per file and folder: sync(2) flushes the

@@ -69,8 +69,24 @@ class Loaded:
     documents: list[Path] = field(default_factory=list)
 
 
+def _in_folder(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(input files, .docx files) directly in ``folder`` (hidden and Office lock files skipped)."""
+    inputs: list[Path] = []
+    docs: list[Path] = []
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith(("~$", ".")) or not child.is_file():
+            continue
+        if child.suffix.lower() in _INPUT_SUFFIXES:
+            inputs.append(child)
+        elif child.suffix.lower() == ".docx":
+            docs.append(child)
+    return inputs, docs
+
+
 def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
-    """(input files, .docx files) among ``paths``; folders are searched (not recursively).
+    """(input files, .docx files) among ``paths``; folders are searched, not recursively, except
+    that a folder with nothing of its own to check (the output folder of ``bidgen batch``, whose
+    documents are in one folder per deal) is searched one level down.
 
     Raises InputError for a path that does not exist, a file of another type, or when
     nothing to check is found.
@@ -80,13 +96,14 @@ def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for child in sorted(p.iterdir()):
-                if child.name.startswith(("~$", ".")):
-                    continue
-                if child.suffix.lower() in _INPUT_SUFFIXES:
-                    inputs.append(child)
-                elif child.suffix.lower() == ".docx":
-                    docs.append(child)
+            found = _in_folder(p)
+            if not found[0] and not found[1]:
+                for sub in sorted(c for c in p.iterdir() if c.is_dir() and not c.name.startswith(".")):
+                    more = _in_folder(sub)
+                    found[0].extend(more[0])
+                    found[1].extend(more[1])
+            inputs += found[0]
+            docs += found[1]
         elif p.is_file():
             suffix = p.suffix.lower()
             if suffix == ".docx":

@@ -85,6 +85,20 @@ class _Progress:
         pass
 
 
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (``kill``, ``timeout``, a cancelled job) ends the run as Ctrl-C does: the workers are
+    shut down, the manifest keeps what is done, and the next run completes the rest."""
+    import signal
+
+    def _interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # pragma: no cover - not the main thread (the library called from a thread)
+        pass
+
+
 def _only(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
@@ -100,7 +114,8 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
     tender names the deal, the memo and its e-mail draft when a meeting does. Each deal is checked
     first as by `bidgen all`; a deal with errors is reported and skipped, the others are written.
     OUTDIR/batch-report.xlsx lists every deal; a re-run skips the deals that are done.
-    Exit 0: every deal written; 1: some deal failed; 2: the workbook cannot be read."""
+    Exit 0: every deal written; 1: some deal failed, or a row belongs to no deal (a line item whose
+    deal id is not in sheet 'deals', an id that is not text); 2: the workbook cannot be read."""
     from bidgen.batch import BatchOptions, run_batch
     from bidgen.batch.report import report_json
 
@@ -108,16 +123,23 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
                            library_dirs=tuple(_library_dirs(library_dirs)), policy_file=policy_file,
                            force=force, split=split, rebuild=rebuild)
     progress = _Progress(fmt, quiet, explain)
+    _terminate_as_interrupt()
     result = run_batch(workbook, outdir, options, progress=progress)
     if fmt == "json":
-        click.echo(json.dumps(report_json(result.results, result.outdir, str(workbook)), ensure_ascii=False,
-                   indent=2))
+        click.echo(json.dumps(report_json(result.results, result.outdir, str(workbook), result.unassigned),
+                              ensure_ascii=False, indent=2))
     for r in result.failed:
         click.echo(f"bidgen: deal {r.id}: not written", err=True)
         for line in r.errors:
             click.echo(f"  {line}", err=True)
+    if result.unassigned:
+        click.echo(f"bidgen: {len(result.unassigned)} row(s) belong to no deal and were not used:", err=True)
+        for line in result.unassigned:
+            click.echo(f"  {line}", err=True)
     summary = ", ".join(f"{result.count(s)} {s}" for s in ("written", "draft", "unchanged", "failed")
                         if result.count(s))
+    if result.unassigned:
+        summary = f"{summary or 'none'}; {len(result.unassigned)} row(s) of no deal"
     line = f"{len(result.results)} deal(s): {summary or 'none'} in {result.seconds:.1f} s; report: {result.report}"
     if result.exit_code:
         from bidgen.errors import RunFailed
