@@ -22,6 +22,7 @@ import contextvars
 import ctypes
 import heapq
 import itertools
+from itertools import islice
 import re
 import threading
 import time
@@ -82,8 +83,9 @@ def _check_args(b: _Budget, args: tuple[Any, ...], kwargs: Mapping[str, Any]) ->
 
 
 def _check_result(b: _Budget, result: Any) -> Any:
-    if isinstance(result, (str, list, tuple, bytes)) and len(result) > b.chars:
-        raise _too_big(b, len(result), "a value")
+    # one value may be at most 1/64 of the output budget (1 MB of text by default)
+    if isinstance(result, (str, list, tuple, bytes)) and len(result) * 64 > b.chars:
+        raise _too_big(b, len(result), "a single value (at most 1/64 of the budget)")
     return result
 
 
@@ -110,6 +112,8 @@ def _limited_filter(func: Callable[..., Any], name: str = "") -> Callable[..., A
             _check_replace(b, str(args[1]), args[2], args[3])
         elif name == "join" and len(args) >= 2:
             _check_join(b, args[1])
+        elif name == "format" and any(isinstance(a, str) and _WIDE_SPEC_RE.search(a) for a in args[:2]):
+            raise RenderLimit("a format with a width of millions of characters (limits.render_output_mb)")
         return _check_result(b, func(*args, **kwargs))
 
     for attr in ("jinja_pass_arg", "__name__", "__doc__"):
@@ -201,15 +205,10 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         elif name == "join" and args:
             _check_join(b, args[0])
         elif name in ("format", "format_map"):
-            owner = getattr(__obj, "__self__", None)
+            owner = getattr(__obj, "__self__", None) or getattr(getattr(__obj, "__wrapped__", None), "__self__", None)
             if isinstance(owner, str) and _WIDE_SPEC_RE.search(owner):
                 raise RenderLimit("a format with a width of millions of characters (limits.render_output_mb)")
         return _check_result(b, super().call(__context, __obj, *args, **kwargs))
-
-    def getattr(self, obj: Any, attribute: str) -> Any:  # noqa: D102
-        if attribute in ("format", "format_map") and isinstance(obj, str) and _WIDE_SPEC_RE.search(obj):
-            raise RenderLimit("a format with a width of millions of characters (limits.render_output_mb)")
-        return super().getattr(obj, attribute)
 
     def checked_concat(self, join: Callable[[Any], str], values: tuple[Any, ...]) -> str:
         """``a ~ b`` (the template's text concatenation), refused before it would pass the budget."""
@@ -217,6 +216,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         size = sum(len(v) for v in values if isinstance(v, str))
         if size > b.chars:
             raise _too_big(b, size, "joining texts with ~")
+        if size * 64 > b.chars:
+            raise _too_big(b, size, "a single value (at most 1/64 of the budget)")
         _check_time(b)
         return join(values)
 
@@ -298,12 +299,18 @@ def render_limited(template: Any, context: Mapping[str, Any]) -> str:
             out: list[str] = []
             size = 0
             limit = b.chars
+            gen = template.root_render_func(ctx)
             try:
-                for chunk in template.root_render_func(ctx):
-                    size += len(chunk)
+                # blocks of 64 chunks joined in C; no single value exceeds 1/64 of the budget (see
+                # _check_result), so one block stays within the budget before it is counted
+                while True:
+                    block = "".join(islice(gen, 64))
+                    if not block:
+                        break
+                    size += len(block)
                     if size > limit:
                         raise _too_big(b, size, "the template's output")
-                    out.append(chunk)
+                    out.append(block)
             except Exception:  # noqa: BLE001 - re-raised with the template's own line numbers
                 template.environment.handle_exception()
             return "".join(out)

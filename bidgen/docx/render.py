@@ -130,6 +130,8 @@ class _Part:
         self.source = source
         self.template = template
         self.fix_tables = fix_tables
+        # whether a conditional can leave an empty cell, a table without rows or an empty header/footer
+        self.may_empty = _may_empty(source)
 
     def line_text(self, line: int | None) -> str:
         """Text (tags removed) of a line of the patched source, for error messages."""
@@ -357,7 +359,7 @@ class CompiledTemplate:
 
     def _finish_part(self, name: str, text: str, marks: MarkState, fix_tables: bool) -> bytes:
         data = _DECL + finish_text(text, marks).encode("utf-8")
-        needs_fix = bool(_EMPTY_BLOCK_RE.search(data))
+        needs_fix = self._parts[name].may_empty
         if not fix_tables and b"docPr" not in data and not needs_fix:
             self._check_well_formed(name, data)  # strict all the same: nothing unparsable leaves here
             return data
@@ -395,13 +397,44 @@ class CompiledTemplate:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-#: What a conditional can leave that Word refuses (a cheap test on the bytes before any parse):
-#: an empty cell, a cell ending in a table, a table without rows, an empty header or footer.
-_EMPTY_BLOCK_RE = re.compile(
-    rb"</w:tcPr>\s*</w:tc>|<w:tc>\s*</w:tc>|<w:tc/>|</w:tbl>\s*</w:tc>|</w:tblGrid>\s*</w:tbl>"
-    rb"|</w:tblPr>\s*</w:tbl>|<w:tbl>\s*</w:tbl>|<w:tbl/>|<w:(?:hdr|ftr)\b[^>]*/>"
-    rb"|<w:(?:hdr|ftr)\b[^>]*>\s*</w:(?:hdr|ftr)>"
-)
+_OPEN_RE = re.compile(r"\{%-?\s*(?:if|for|with|filter|call|macro|block|raw)\b")
+_CLOSE_RE = re.compile(r"\{%-?\s*end\w*")
+
+
+def _may_empty(source: str) -> bool:
+    """Whether rendering can leave a cell, a header or a footer without a paragraph, or a table
+    without rows: some cell/table/header/footer has every paragraph/row inside a statement.
+    Decided once per part at compile time, so parts that cannot be emptied pay nothing."""
+    if "{%" not in source:
+        return False
+    try:
+        root = etree.fromstring(source.replace("\n<w:p", "<w:p").encode("utf-8"), _strict_parser())
+    except etree.XMLSyntaxError:
+        return True  # statements across elements: check every rendering
+    holders = [(tc, f"{_W}p") for tc in root.iter(f"{_W}tc")] + [(t, f"{_W}tr") for t in root.iter(f"{_W}tbl")]
+    if root.tag in (f"{_W}hdr", f"{_W}ftr"):
+        holders.append((root, f"{_W}p"))
+    for holder, needed in holders:
+        depth = _depth_change(holder.text)
+        unconditional = False
+        for child in holder:
+            if child.tag == needed and depth == 0:
+                unconditional = True
+                break
+            depth += _depth_change(child.tail)
+            if depth < 0:
+                return True
+        if not unconditional:
+            return True
+    return False
+
+
+def _depth_change(text: str | None) -> int:
+    if not text or "{%" not in text:
+        return 0
+    return len(_OPEN_RE.findall(text)) - len(_CLOSE_RE.findall(text))
+
+
 _BLOCKS = (f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}customXml")
 
 
