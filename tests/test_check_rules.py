@@ -160,6 +160,9 @@ CASES: dict[str, list[tuple[str, dict[str, Any], tuple[str, ...]]]] = {
     "TEXT-SCRIPT": [("zh_CN", {"deal": _set("project.name", "智慧產線監控系統升級")}, ("traditional", "產、線、監、統")),
                     ("en_US", {"deal": _both(_set("locale", "zh_TW"), _set("client.pain_points.0.need", "实时可视化"))},
                      ("simplified", "实、时"))],
+    "TEXT-TW-TERMS": [("en_US", {"deal": _both(_set("locale", "zh_TW"),
+                                                _set("project.summary", "請法定代表人簽署並繳納投標保證金"))},
+                       ("法定代表人 → 負責人", "投標保證金 → 押標金"))],
     "DATE-EXPIRED": [("zh_CN", {"deal": _set("valid_until", "2026-11-25")}, ("expired on 2026-11-25", "5 days ago"))],
     "DATE-DEADLINE": [("zh_CN", {"tender": _set("deadline", "2026-11-10")}, ("2026-11-10",))],
 }

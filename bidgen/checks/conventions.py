@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from ..locales import content_locale
+from ..words.glossary import mainland_terms
 from ..words.script import simplified_chars, traditional_chars
 from .context import Inputs, Source, pct, value
 from .registry import WARNING, Collector, rule
@@ -24,6 +25,10 @@ TAX_RATE = rule(
 SCRIPT = rule(
     "TEXT-SCRIPT", "conventions", WARNING,
     "A zh_TW deal's own text is in traditional characters, a zh_CN deal's in simplified ones.",
+)
+TERMS = rule(
+    "TEXT-TW-TERMS", "conventions", WARNING,
+    "A zh_TW deal's own text uses Taiwan terms (押標金, 負責人 …), not mainland ones (the glossary).",
 )
 
 #: Keys whose values are codes, addresses of machines or people's names, never prose to check.
@@ -37,7 +42,7 @@ def check(inp: Inputs, out: Collector) -> None:
     if d is None:
         return
     _tax_rate(inp, out)
-    if not out.on(SCRIPT):
+    if not (out.on(SCRIPT) or out.on(TERMS)):
         return
     loc = content_locale(d.locale)
     if not loc.startswith("zh"):
@@ -46,6 +51,17 @@ def check(inp: Inputs, out: Collector) -> None:
         if model is None:
             continue
         for path, text in _texts(model.model_dump(mode="python", exclude_none=True), ()):
+            if loc == "zh_TW" and out.on(TERMS):
+                terms = mainland_terms(text)
+                if terms:
+                    where = src.at(*path)
+                    pairs = "、".join(f"{t.mainland} → {t.taiwan}" for t in terms)
+                    out.add(TERMS, (
+                        f"This {src.label}'s locale is {d.locale}, but its text '{_short(text)}' uses mainland terms "
+                        f"({pairs}): write it the way Taiwan does."
+                    ), where, [value(src.label, _short(text), where)])
+            if not out.on(SCRIPT):
+                continue
             wrong = simplified_chars(text) if loc == "zh_TW" else traditional_chars(text)
             if not wrong:
                 continue
@@ -98,4 +114,4 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-__all__ = ["TAX_RATE", "SCRIPT", "check", "Source"]
+__all__ = ["TAX_RATE", "SCRIPT", "TERMS", "check", "Source"]
