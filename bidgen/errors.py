@@ -154,3 +154,13 @@ class ChecksFailed(BidgenError):
 
     def lines(self) -> list[str]:
         return [*self.details, str(self)]
+
+
+class PdfError(BidgenError):
+    """A PDF copy could not be made (LibreOffice failed, timed out, or wrote no PDF).
+
+    The .docx files are written before conversion starts and stay in place."""
+
+
+class PdfUnavailable(PdfError):
+    """LibreOffice, which makes the PDF copies, is not installed."""

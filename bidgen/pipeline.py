@@ -30,6 +30,7 @@ __all__ = [
     "guard",
     "load_library",
     "make_all",
+    "make_pdfs",
     "make_proposal",
     "render_all",
     "render_doc",
@@ -198,3 +199,14 @@ def screen(
     if not force:
         return None, findings
     return draft_stamp(locale or deal.locale), findings
+
+
+def make_pdfs(written: Sequence[Written], *, pdfa: bool = False, timeout: float | None = None) -> list[Written]:
+    """A PDF (PDF/A-2b with ``pdfa``) beside every .docx in ``written``, all converted by one
+    LibreOffice process (:mod:`bidgen.pdf`); called once the .docx files are written, so that
+    they stay whatever becomes of the conversion.  Returns the PDFs, in the order of ``written``."""
+    from bidgen.pdf import convert
+
+    docs = [w for w in written if w.path.suffix.lower() == ".docx"]
+    pdfs = convert([w.path for w in docs], pdfa=pdfa, timeout=timeout)
+    return [Written(w.kind, pdf) for w, pdf in zip(docs, pdfs)]

@@ -154,8 +154,9 @@ ALLOWED = {
     "bidgen.batch": {"bidgen.errors", "bidgen.limits", "bidgen.sandbox", "bidgen.paths", "bidgen.inputs", "bidgen.documents",
                      "bidgen.checks", "bidgen.library", "bidgen.docx", "bidgen.locales", "bidgen.money", "bidgen.words",
                      "bidgen.pipeline"},
+    "bidgen.pdf": {"bidgen.errors"},
     "bidgen.pipeline": {"bidgen.errors", "bidgen.limits", "bidgen.sandbox", "bidgen.paths", "bidgen.inputs", "bidgen.documents", "bidgen.checks",
-                        "bidgen.library", "bidgen.docx", "bidgen.locales", "bidgen.money", "bidgen.words"},
+                        "bidgen.library", "bidgen.docx", "bidgen.locales", "bidgen.money", "bidgen.words", "bidgen.pdf"},
 }
 
 

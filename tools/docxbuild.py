@@ -29,10 +29,15 @@ HEADER_FILL = "D9E2F3"  # light blue shading of table header rows
 TOTAL_FILL = "F2F2F2"
 GREY = "595959"
 
+# Fonts Word users have (Windows and Office for Mac ship them); where they are absent, bidgen's
+# PDF conversion lays out with their metric-compatible twins (Carlito for Calibri, Caladea for
+# Cambria) and the Noto CJK face of the language (bidgen.pdf.FONT_REPLACEMENTS), so that lines
+# break where Word breaks them.  English headings in Cambria, body in Calibri; Chinese in the
+# system UI fonts of Office (YaHei simplified, JhengHei traditional) with Calibri for Latin text.
 FONTS = {
-    "zh_CN": {"latin": "Arial", "east": "Microsoft YaHei", "lang": "zh-CN"},
-    "zh_TW": {"latin": "Arial", "east": "Microsoft JhengHei", "lang": "zh-TW"},
-    "en_US": {"latin": "Calibri", "east": "Microsoft YaHei", "lang": "en-US"},
+    "zh_CN": {"latin": "Calibri", "heading": "Calibri", "east": "Microsoft YaHei", "lang": "zh-CN"},
+    "zh_TW": {"latin": "Calibri", "heading": "Calibri", "east": "Microsoft JhengHei", "lang": "zh-TW"},
+    "en_US": {"latin": "Calibri", "heading": "Cambria", "east": "Microsoft YaHei", "lang": "en-US"},
 }
 
 
@@ -86,8 +91,15 @@ def _repeat_header(row) -> None:
     trpr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     trpr.append(el)
-    cant = OxmlElement("w:cantSplit")
-    trpr.append(cant)
+    _cant_split(row)
+
+
+def _cant_split(row) -> None:
+    """The row is never split across pages (a row taller than a page is the only exception
+    Word and LibreOffice make)."""
+    trpr = row._tr.get_or_add_trPr()
+    if trpr.find(qn("w:cantSplit")) is None:
+        trpr.append(OxmlElement("w:cantSplit"))
 
 
 def _field(paragraph, instr: str, placeholder: str = "1") -> None:
@@ -179,11 +191,11 @@ class TemplateBuilder:
         for name, size in sizes.items():
             st = styles[name]
             st.font.size = Pt(size)
-            st.font.name = f["latin"]
+            st.font.name = f["heading"]
             st.font.color.rgb = RGBColor.from_string(ACCENT)
             st.font.bold = name != "Subtitle"
             st.font.italic = False
-            _set_fonts(st.element, f["latin"], f["east"], f["lang"])
+            _set_fonts(st.element, f["heading"], f["east"], f["lang"])
             st.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 8)
             st.paragraph_format.space_after = Pt(6)
             st.paragraph_format.keep_with_next = True
@@ -252,6 +264,26 @@ class TemplateBuilder:
         fp.add_run(mid)
         _field(fp, "NUMPAGES")
         fp.add_run(after)
+
+    def cover_page(self) -> None:
+        """The first page is a cover: no running header or footer on it (only the DRAFT stamp of
+        documents rendered with failed checks, which every page carries)."""
+        sec = self.doc.sections[0]
+        sec.different_first_page_header_footer = True
+        header = sec.first_page_header
+        header.is_linked_to_previous = False
+        first = header.paragraphs[0]
+        first.text = "{%p if doc.draft %}"
+        stamp = header.add_paragraph(style=self.doc.styles["Header"])
+        stamp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        srun = stamp.add_run("{{ doc.draft }}")
+        srun.bold = True
+        srun.font.size = Pt(12)
+        srun.font.color.rgb = RGBColor.from_string("C00000")
+        header.add_paragraph("{%p endif %}")
+        footer = sec.first_page_footer
+        footer.is_linked_to_previous = False
+        footer.paragraphs[0].style = self.doc.styles["Footer"]
 
     @staticmethod
     def _bottom_border(paragraph) -> None:
@@ -354,6 +386,8 @@ class TemplateBuilder:
                 cell.width = Cm(w)
         for col, w in zip(t.columns, widths):
             col.width = Cm(w)
+        for row in t.rows:  # every row of every table, whatever is added to it later
+            _cant_split(row)
         return t
 
     def _fit(self, widths: Sequence[float]) -> list[float]:
@@ -469,7 +503,24 @@ class TemplateBuilder:
                     cell.paragraphs[0].paragraph_format.space_after = Pt(8)
 
     # -- save -------------------------------------------------------------------------
+    def _clean_package(self) -> None:
+        """What python-docx's default template carries that Word would repair: a stale
+        ``stylesWithEffects.xml`` (Word 2010's copy of the styles, which no longer matches ours)
+        and ``w:zoom`` without its required ``w:percent``."""
+        part = self.doc.part
+        for rid, rel in list(part.rels.items()):
+            if rel.reltype.endswith("/stylesWithEffects"):
+                del part.rels[rid]  # an unreferenced part is not saved, nor its content type
+        zoom = self.doc.settings.element.find(qn("w:zoom"))
+        if zoom is not None and zoom.get(qn("w:percent")) is None:
+            zoom.set(qn("w:percent"), "100")
+
     def save(self, path: Path, title: str) -> None:
+        self._clean_package()
+        for tr in self.doc.element.body.iter(qn("w:tr")):  # no row of any table splits across pages
+            trpr = tr.get_or_add_trPr()
+            if trpr.find(qn("w:cantSplit")) is None:
+                trpr.append(OxmlElement("w:cantSplit"))
         # Word insists on the schema order of property children; python-docx appends ours at the end
         parts = [self.doc.element, self.doc.settings.element, self.doc.styles.element]
         for sec in self.doc.sections:
@@ -489,3 +540,18 @@ class TemplateBuilder:
         cp.title = title
         cp.comments = "bidgen built-in template: edit freely, keep the Jinja tags."
         self.doc.save(str(path))
+        _fix_zip_times(path)
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite the package with one fixed timestamp on every member, so that building the
+    templates twice gives the same bytes (python-docx stamps the time of saving)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = [(info.filename, z.read(info.filename)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)

@@ -321,6 +321,7 @@ def _clear_style_tabs(b: BidBuilder) -> None:
 
 def _cover(b: BidBuilder) -> None:
     L = b.L
+    b.cover_page()
     b.spacer(70)
     b.title(L["cover_title"])
     b.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER

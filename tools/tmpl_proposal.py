@@ -84,6 +84,7 @@ def build(locale: str) -> TemplateBuilder:
     b.header_footer("{{ seller.name }}", f"{L['doc']} · {{{{ doc.number }}}}", conf, L["page"])
 
     # cover
+    b.cover_page()
     b.spacer(60)
     b.title("{{ project.name }}")
     b.subtitle(L["doc"])

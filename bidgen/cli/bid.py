@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, guarded, report
+from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, guarded, pdf_options, report, write_pdfs
 from bidgen.cli.options import library_dirs as library_dirs_of
 
 
@@ -23,8 +23,9 @@ from bidgen.cli.options import library_dirs as library_dirs_of
 @LIBRARY
 @FORCE
 @POLICY
+@pdf_options
 def bid(deal: Path, tender_path: Path, outdir: Path, split: bool, locale: str | None, template: Path | None,
-        library_dirs: tuple[Path, ...], force: bool, policy_file: Path | None) -> None:
+        library_dirs: tuple[Path, ...], force: bool, policy_file: Path | None, pdf: bool, pdf_a: bool) -> None:
     """Answer a tender for DEAL with a bid package: Bid_<client code>_v<YYYYMMDD>.docx in OUTDIR.
 
     The package holds the tender letter, price summary, itemized price schedule, commercial and
@@ -44,3 +45,4 @@ def bid(deal: Path, tender_path: Path, outdir: Path, split: bool, locale: str | 
                        library_dirs=dirs, tender_file=tender_path, draft=draft)
     for w in written:
         report(w)
+    write_pdfs(written, pdf, pdf_a)

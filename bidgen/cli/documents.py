@@ -16,6 +16,8 @@ from bidgen.cli.options import (
     document_options,
     each_deal,
     guarded,
+    pdf_options,
+    write_pdfs,
     library_dirs as _library_dirs,
     report as _report,
 )
@@ -24,19 +26,21 @@ from bidgen.cli.options import (
 @click.command()
 @click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
 @document_options
-def proposal(deals, outdir, locale, template, library_dirs, explain, force, policy_file) -> None:
+def proposal(deals, outdir, locale, template, library_dirs, explain, force, policy_file, pdf, pdf_a) -> None:
     """Write the proposal of each DEAL (YAML or JSON) into OUTDIR as
     Proposal_<client code>_v<YYYYMMDD>.docx. The input checks run first (see `bidgen check`)."""
     from bidgen.pipeline import make_proposal
 
     dirs = _library_dirs(library_dirs)
+    written = []
 
     def write(path, deal):
         draft = guarded(deal, policy_file=policy_file, force=force, locale=locale, dirs=dirs, paths=(path,))
-        _report(make_proposal(deal, outdir, locale=locale, template=template, library_dirs=dirs, draft=draft),
-                explain)
+        written.append(make_proposal(deal, outdir, locale=locale, template=template, library_dirs=dirs,
+                                     draft=draft))
+        _report(written[-1], explain)
 
-    each_deal(deals, "proposal", outdir, write)
+    each_deal(deals, "proposal", outdir, write, after=lambda: write_pdfs(written, pdf, pdf_a))
 
 
 @click.command(name="all")
@@ -51,7 +55,9 @@ def proposal(deals, outdir, locale, template, library_dirs, explain, force, poli
 @EXPLAIN
 @FORCE
 @POLICY
-def all_documents(deal, tender, meeting, split, outdir, locale, library_dirs, explain, force, policy_file) -> None:
+@pdf_options
+def all_documents(deal, tender, meeting, split, outdir, locale, library_dirs, explain, force, policy_file,
+                  pdf, pdf_a) -> None:
     """Write every document that applies to DEAL: proposal and internal brief always, the bid package
     with --tender, the confirmation memo and its e-mail draft with --meeting. The input checks run
     first, over the deal with its tender and meeting."""
@@ -79,3 +85,4 @@ def all_documents(deal, tender, meeting, split, outdir, locale, library_dirs, ex
     )
     for w in written:
         _report(w, explain)
+    write_pdfs(written, pdf, pdf_a)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, TEMPLATE, document_options, each_deal, guarded
+from bidgen.cli.options import (FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, TEMPLATE, document_options, each_deal,
+                                guarded, pdf_options, write_pdfs)
 from bidgen.cli.options import library_dirs as _library_dirs
 from bidgen.cli.options import report as _report
 
@@ -27,7 +28,8 @@ from bidgen.cli.options import report as _report
 @LIBRARY
 @FORCE
 @POLICY
-def memo(meeting, deals, outdir, locale, template, library_dirs, force, policy_file) -> None:
+@pdf_options
+def memo(meeting, deals, outdir, locale, template, library_dirs, force, policy_file, pdf, pdf_a) -> None:
     """Write the confirmation memo of MEETING (YAML or JSON) into OUTDIR as
     Memo_<client code>_v<YYYYMMDD>.docx, with an e-mail draft (.eml) that attaches it.
 
@@ -39,25 +41,28 @@ def memo(meeting, deals, outdir, locale, template, library_dirs, force, policy_f
     record = load_meeting(meeting)
     deal = find_deal(record, meeting_file=meeting, deal_files=deals)
     draft = guarded(deal, meeting=record, policy_file=policy_file, force=force, locale=locale, dirs=dirs)
-    for written in make_memo(record, deal, outdir, locale=locale, template=template, library_dirs=dirs,
-                             draft=draft, meeting_file=meeting):
-        _report(written, False)
+    written = make_memo(record, deal, outdir, locale=locale, template=template, library_dirs=dirs, draft=draft,
+                        meeting_file=meeting)
+    for w in written:
+        _report(w, False)
+    write_pdfs(written, pdf, pdf_a)
 
 
 @click.command()
 @click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
 @document_options
-def brief(deals, outdir, locale, template, library_dirs, explain, force, policy_file) -> None:
+def brief(deals, outdir, locale, template, library_dirs, explain, force, policy_file, pdf, pdf_a) -> None:
     """Write the INTERNAL negotiation brief of each DEAL into OUTDIR as
     Brief_<client code>_v<YYYYMMDD>.docx (targets, margins, concessions, objections,
     decision chain, team, 5W2H, approval, etiquette). Never send it to the client."""
     from bidgen.documents.brief import make_brief
 
     dirs = _library_dirs(library_dirs)
+    written = []
 
     def write(path, deal):
         draft = guarded(deal, policy_file=policy_file, force=force, locale=locale, dirs=dirs, paths=(path,))
-        _report(make_brief(deal, outdir, locale=locale, template=template, library_dirs=dirs, draft=draft),
-                explain)
+        written.append(make_brief(deal, outdir, locale=locale, template=template, library_dirs=dirs, draft=draft))
+        _report(written[-1], explain)
 
-    each_deal(deals, "brief", outdir, write)
+    each_deal(deals, "brief", outdir, write, after=lambda: write_pdfs(written, pdf, pdf_a))

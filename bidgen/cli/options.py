@@ -43,11 +43,33 @@ POLICY = click.option(
     help="A team policy file for the input checks (default: the workspace's, else the built-in).",
 )
 
+PDF = click.option(
+    "--pdf", is_flag=True,
+    help="Also write each .docx as PDF beside it (LibreOffice headless, one process for all). Where "
+         "LibreOffice is missing the .docx files are still written and the command exits 2.",
+)
+PDF_A = click.option("--pdf-a", "pdf_a", is_flag=True, help="Like --pdf, as PDF/A-2b (archival; tender portals).")
+
+
+def pdf_options(func: Any) -> Any:
+    """--pdf and --pdf-a."""
+    return PDF(PDF_A(func))
+
+
+def write_pdfs(written: Any, pdf: bool, pdf_a: bool) -> None:
+    """After the .docx files are written and reported: their PDF copies, reported the same way."""
+    if not (pdf or pdf_a):
+        return
+    from bidgen.pipeline import make_pdfs
+
+    for w in make_pdfs(list(written), pdfa=pdf_a):
+        click.echo(f"wrote {w.path}")
+
 
 def document_options(func: Any) -> Any:
     """The options every per-deal render command takes: -o, --locale, --template, --library,
-    --explain, --force and --policy."""
-    for option in reversed((OUTDIR, LOCALE, TEMPLATE, LIBRARY, EXPLAIN, FORCE, POLICY)):
+    --explain, --force, --policy, --pdf and --pdf-a."""
+    for option in reversed((OUTDIR, LOCALE, TEMPLATE, LIBRARY, EXPLAIN, FORCE, POLICY, PDF, PDF_A)):
         func = option(func)
     return func
 
@@ -137,8 +159,9 @@ def check_clashes(outdir: Path, kind: str, deals: list[tuple[Path, Any]]) -> Non
                   kind=kind)
 
 
-def each_deal(deals: tuple[Path, ...], kind: str, outdir: Path, write: Any) -> None:
-    """Load every DEAL, refuse clashing outputs, then call ``write(path, deal)`` for each.
+def each_deal(deals: tuple[Path, ...], kind: str, outdir: Path, write: Any, after: Any = None) -> None:
+    """Load every DEAL, refuse clashing outputs, then call ``write(path, deal)`` for each, and
+    ``after()`` once all are written (the PDF copies of what was written).
 
     A deal whose template fails (an error, a render limit) is reported and the others go on;
     the command then fails with the worst exit code.  Input errors stop the run first.
@@ -163,6 +186,8 @@ def each_deal(deals: tuple[Path, ...], kind: str, outdir: Path, write: Any) -> N
                 text = line if str(line).startswith(str(path)) else f"{path}: {line}"
                 click.echo(f"bidgen: {printable(text)}", err=True)
             failed.append(exc)
+    if after is not None:
+        after()
     if failed:
         raise RunFailed(f"{len(failed)} of {len(loaded)} deal(s) failed; the others were written",
                         exit_code=max(e.exit_code for e in failed))

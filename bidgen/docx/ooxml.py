@@ -2,8 +2,12 @@
 
 Word rejects a file ("unreadable content") when children of, e.g., ``w:tblPr`` or ``w:pPr``
 come out of the order ECMA-376 prescribes, even where LibreOffice opens it happily.  The
-template builder normalises its output with :func:`normalize`, and the tests check every
-built-in template and every rendered document with :func:`misordered`.
+template builder normalises its output with :func:`normalize`.  Sequences name their children
+with their namespace prefix (``m:mathPr`` and ``sl:schemaLibrary`` sit among the ``w:``
+children of ``w:settings``; a bare name is ``w:``), so that no child of another namespace is
+pushed to the end.  Whether the result is what Word accepts is proven by an independent
+validator (``openxml-audit``, a port of Microsoft's Open XML SDK validation) in
+``tests/test_ooxml.py``; :func:`misordered` says what :func:`normalize` would move.
 """
 
 from __future__ import annotations
@@ -11,6 +15,14 @@ from __future__ import annotations
 from typing import Iterator
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {
+    "w": W,
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "sl": "http://schemas.openxmlformats.org/schemaLibrary/2006/main",
+    "w14": "http://schemas.microsoft.com/office/word/2010/wordml",
+    "w15": "http://schemas.microsoft.com/office/word/2012/wordml",
+    "w16se": "http://schemas.microsoft.com/office/word/2015/wordml/symex",
+}
 
 _SEQUENCES: dict[str, tuple[str, ...]] = {
     "pPr": (
@@ -63,19 +75,60 @@ _SEQUENCES: dict[str, tuple[str, ...]] = {
         "saveInvalidXml", "ignoreMixedContent", "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml",
         "saveXmlDataOnly", "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags",
         "alwaysMergeEmptyNamespace", "updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr",
-        "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+        "compat", "docVars", "rsids", "m:mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
         "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
-        "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-        "decimalSymbol", "listSeparator",
+        "readModeInkLockDown", "smartTagType", "sl:schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+        "decimalSymbol", "listSeparator", "w14:docId", "w14:conflictMode", "w14:discardImageEditingData",
+        "w14:defaultImageDpi", "w15:chartTrackingRefBased", "w15:collapsedHeadings", "w15:docId",
+    ),
+    "m:mathPr": (
+        "m:mathFont", "m:brkBin", "m:brkBinSub", "m:smallFrac", "m:dispDef", "m:lMargin", "m:rMargin",
+        "m:defJc", "m:preSp", "m:postSp", "m:interSp", "m:intraSp", "m:wrapIndent", "m:wrapRight", "m:intLim",
+        "m:naryLim",
+    ),
+    "sl:schemaLibrary": ("sl:schema",),
+    "compat": (
+        "useSingleBorderforContiguousCells", "wpJustification", "noTabHangInd", "noLeading", "spaceForUL",
+        "noColumnBalance", "balanceSingleByteDoubleByteWidth", "noExtraLineSpacing",
+        "doNotLeaveBackslashAlone", "ulTrailSpace", "doNotExpandShiftReturn", "spacingInWholePoints",
+        "lineWrapLikeWord6", "printBodyTextBeforeHeader", "printColBlack", "wpSpaceWidth",
+        "showBreaksInFrames", "subFontBySize", "suppressBottomSpacing", "suppressTopSpacing",
+        "suppressSpacingAtTopOfPage", "suppressTopSpacingWP", "suppressSpBfAfterPgBrk",
+        "swapBordersFacingPages", "convMailMergeEsc", "truncateFontHeightsLikeWP6",
+        "mwSmallCaps", "usePrinterMetrics", "doNotSuppressParagraphBorders", "wrapTrailSpaces",
+        "footnoteLayoutLikeWW8", "shapeLayoutLikeWW8", "alignTablesRowByRow", "forgetLastTabAlignment",
+        "adjustLineHeightInTable", "autoSpaceLikeWord95", "noSpaceRaiseLower",
+        "doNotUseHTMLParagraphAutoSpacing", "layoutRawTableWidth", "layoutTableRowsApart",
+        "useWord97LineBreakRules", "doNotBreakWrappedTables", "doNotSnapToGridInCell",
+        "selectFldWithFirstOrLastChar", "applyBreakingRules", "doNotWrapTextWithPunct",
+        "doNotUseEastAsianBreakRules", "useWord2002TableStyleRules", "growAutofit", "useFELayout",
+        "useNormalStyleForList", "doNotUseIndentAsNumberingTabStop", "useAltKinsokuLineBreakRules",
+        "allowSpaceOfSameStyleInTable", "doNotSuppressIndentation", "doNotAutofitConstrainedTables",
+        "autofitToFirstFixedWidthCell", "underlineTabInNumList", "displayHangulFixedWidth",
+        "splitPgBreakAndParaMark", "doNotVertAlignCellWithSp", "doNotBreakConstrainedForcedTable",
+        "doNotVertAlignInTxbx", "useAnsiKerningPairs", "cachedColBalance", "compatSetting",
     ),
 }
-_RANK = {f"{{{W}}}{parent}": {f"{{{W}}}{c}": i for i, c in enumerate(seq)} for parent, seq in _SEQUENCES.items()}
+
+
+def _clark(name: str) -> str:
+    prefix, _, local = name.rpartition(":")
+    return f"{{{NS[prefix or 'w']}}}{local}"
+
+
+_RANK = {_clark(parent): {_clark(c): i for i, c in enumerate(seq)} for parent, seq in _SEQUENCES.items()}
 
 
 def _ranked(parent) -> Iterator[tuple[int, object]]:  # noqa: ANN001 - lxml element
     rank = _RANK[parent.tag]
     for child in parent:
         yield rank.get(child.tag, len(rank)), child
+
+
+def _prefixed(tag: str) -> str:
+    uri, _, local = tag[1:].partition("}")
+    prefix = next((p for p, u in NS.items() if u == uri), uri)
+    return local if prefix == "w" else f"{prefix}:{local}"
 
 
 def misordered(root) -> list[str]:  # noqa: ANN001 - lxml element
@@ -85,8 +138,8 @@ def misordered(root) -> list[str]:  # noqa: ANN001 - lxml element
         for el in root.iter(tag):
             ranks = [r for r, _ in _ranked(el)]
             if ranks != sorted(ranks):
-                names = [c.tag.split("}")[1] for c in el if isinstance(c.tag, str)]
-                problems.append(f"{tag.split('}')[1]}: {' '.join(names)}")
+                names = [_prefixed(c.tag) for c in el if isinstance(c.tag, str)]
+                problems.append(f"{_prefixed(tag)}: {' '.join(names)}")
     return problems
 
 

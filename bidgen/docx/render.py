@@ -43,6 +43,7 @@ from bidgen.docx.zipio import (
     write_atomic,
     write_zip,
 )
+from bidgen.docx.layout import Styles, fit_tables
 from bidgen.docx.props import DEFAULT_DOC_DATE, dedupe_docpr_ids, stamp_core, w3cdtf
 from bidgen.errors import BidgenError, RenderError, TemplateError
 from bidgen.docx.xmlsafe import (
@@ -238,6 +239,11 @@ class CompiledTemplate:
         if not any(m.name == "word/document.xml" for m in self._members):
             raise TemplateError("not a Word document: no word/document.xml", file=self.name)
         self._first_bookmark_id = max_id + 1
+        styles = next((m for m in self._members if m.name == "word/styles.xml"), None)
+        try:
+            self._styles = Styles(etree.fromstring(inflate(styles), _strict_parser()) if styles else None)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"word/styles.xml: malformed XML: {exc.msg}", file=self.name) from exc
         rendered = set(self.rendered_parts)
         self._packed: dict[str, PackedMember] = {
             m.name: pack_member(m) for m in self._members if m.name not in rendered
@@ -360,7 +366,8 @@ class CompiledTemplate:
     def _finish_part(self, name: str, text: str, marks: MarkState, fix_tables: bool) -> bytes:
         data = _DECL + finish_text(text, marks).encode("utf-8")
         needs_fix = self._parts[name].may_empty
-        if not fix_tables and b"docPr" not in data and not needs_fix:
+        has_table = b"<w:tbl>" in data or b"<w:tbl " in data  # its columns are fitted to the content
+        if not fix_tables and b"docPr" not in data and not needs_fix and not has_table:
             self._check_well_formed(name, data)  # strict all the same: nothing unparsable leaves here
             return data
         root = self._parse(name, data)
@@ -372,6 +379,8 @@ class CompiledTemplate:
             changed = dedupe_docpr_ids(root) or changed
         if needs_fix or fix_tables:
             changed = fix_empty_blocks(root) or changed
+        if has_table:  # columns sized from what the cells hold
+            changed = fit_tables(root, self._styles) or changed
         if changed:
             data = _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
         return data

@@ -1,0 +1,266 @@
+"""Table columns sized from their content, within the table's width.
+
+A built-in template gives each column a width by design (a wide description, a narrow unit).
+Content can outgrow a design: an 11 mm unit column breaks "truck" and "workstation" mid-word,
+a 118,518,518,520.00 total needs more than 3 cm.  :func:`fit_tables` widens every column whose
+longest unbreakable piece of text (a word, a number, an SKU, a short CJK unit such as 台（套）)
+would not fit, and takes the room from the columns with the most slack, so the table keeps its
+width and no word of a cell breaks across lines.  Columns that fit are left as designed.
+
+Text is measured with the advance widths of Calibri (and of Carlito, its metric-compatible
+twin that LibreOffice uses), bold or regular, at the run's size; East Asian wide characters
+are one em; another Latin font is measured with a safety factor.  Applied to every rendered
+document (``bidgen.docx.render``), so user templates benefit too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_w = f"{{{W}}}"
+
+_CHARS = (' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~'
+          '·–—‘’“”€£¥±×÷°‰§©®™…•¢¤¦¨ªº¹²³µ¶¼½¾')
+# advance widths in 1/1000 em, read from Carlito Regular and Bold (= Calibri's metrics)
+_REGULAR = (226, 326, 401, 498, 507, 715, 682, 221, 303, 303, 498, 498, 250, 306, 252, 386, 507, 507, 507, 507,
+            507, 507, 507, 507, 507, 507, 268, 268, 498, 498, 498, 463, 894, 579, 544, 533, 615, 488, 459, 631,
+            623, 252, 319, 520, 420, 855, 646, 662, 517, 673, 543, 459, 487, 642, 567, 890, 519, 487, 468, 307,
+            386, 307, 498, 498, 291, 479, 525, 423, 525, 498, 305, 471, 525, 229, 239, 455, 229, 799, 525, 527,
+            525, 525, 349, 391, 335, 525, 452, 715, 433, 453, 395, 314, 460, 314, 498, 252, 498, 905, 250, 250,
+            418, 418, 507, 507, 507, 498, 498, 498, 339, 1038, 498, 834, 507, 705, 690, 498, 498, 498, 498, 393,
+            402, 422, 246, 336, 334, 550, 586, 636, 671, 675)
+_BOLD = (226, 326, 438, 498, 507, 729, 705, 233, 312, 312, 498, 498, 258, 306, 267, 430, 507, 507, 507, 507, 507,
+         507, 507, 507, 507, 507, 276, 276, 498, 498, 498, 463, 898, 606, 561, 529, 630, 488, 459, 637, 631, 267,
+         331, 547, 423, 874, 659, 676, 532, 686, 563, 473, 495, 653, 591, 906, 551, 520, 478, 325, 430, 325, 498,
+         498, 300, 494, 537, 418, 537, 503, 316, 474, 537, 246, 255, 480, 246, 813, 537, 538, 537, 537, 355, 399,
+         347, 537, 473, 745, 459, 474, 397, 344, 475, 344, 498, 268, 498, 905, 258, 258, 435, 435, 507, 507, 507,
+         498, 498, 498, 342, 1062, 498, 834, 507, 720, 711, 498, 498, 498, 498, 415, 416, 435, 252, 338, 336, 563,
+         598, 658, 691, 702)
+_WIDTHS = {False: dict(zip(_CHARS, _REGULAR)), True: dict(zip(_CHARS, _BOLD))}
+_METRIC_FONTS = {"Calibri", "Carlito", "Calibri Light"}
+_OTHER_FONT_FACTOR = 1.15  # Arial, Times, … measured as Calibri, with room to spare
+_SAFETY = 1.04  # rounding, kerning and the renderer's own slack
+_SAFETY_TWIPS = 30
+_SHORT = 6  # a cell paragraph of up to this many characters without a space stays on one line
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _ideograph(ch: str) -> bool:
+    """A CJK character a line may break before or after (not full-width punctuation, which the
+    line-breaking rules keep with its neighbours: 13,524.00（2%） stays whole)."""
+    return _wide(ch) and unicodedata.category(ch) == "Lo"
+
+
+def char_width(ch: str, bold: bool) -> int:
+    """Advance width of ``ch`` in 1/1000 em."""
+    if _wide(ch):
+        return 1000
+    return _WIDTHS[bold].get(ch, 600)
+
+
+@dataclass(frozen=True)
+class _Fmt:
+    size: float = 11.0  # points
+    bold: bool = False
+    font: str = "Calibri"
+
+
+def _rpr_fmt(rpr, base: _Fmt) -> _Fmt:  # noqa: ANN001 - lxml element or None
+    if rpr is None:
+        return base
+    size, bold, font = base.size, base.bold, base.font
+    sz = rpr.find(f"{_w}sz")
+    if sz is not None and (sz.get(f"{_w}val") or "").isdigit():
+        size = int(sz.get(f"{_w}val")) / 2
+    b = rpr.find(f"{_w}b")
+    if b is not None:
+        bold = b.get(f"{_w}val", "true") not in ("0", "false", "off")
+    fonts = rpr.find(f"{_w}rFonts")
+    if fonts is not None and fonts.get(f"{_w}ascii"):
+        font = fonts.get(f"{_w}ascii")
+    return _Fmt(size, bold, font)
+
+
+class Styles:
+    """The run format (size, bold, Latin font) that paragraph styles give, through ``basedOn``."""
+
+    def __init__(self, styles_root=None) -> None:  # noqa: ANN001 - lxml element of word/styles.xml
+        self._base = _Fmt()
+        self._raw: dict[str, tuple[str | None, object]] = {}
+        self._cache: dict[str, _Fmt] = {}
+        self._default_para: str | None = None
+        if styles_root is None:
+            return
+        defaults = styles_root.find(f"{_w}docDefaults/{_w}rPrDefault/{_w}rPr")
+        self._base = _rpr_fmt(defaults, _Fmt())
+        for st in styles_root.iter(f"{_w}style"):
+            if st.get(f"{_w}type") != "paragraph":
+                continue
+            sid = st.get(f"{_w}styleId")
+            based = st.find(f"{_w}basedOn")
+            self._raw[sid] = (based.get(f"{_w}val") if based is not None else None, st.find(f"{_w}rPr"))
+            if st.get(f"{_w}default") in ("1", "true"):
+                self._default_para = sid
+
+    def para(self, style_id: str | None, depth: int = 0) -> _Fmt:
+        sid = style_id or self._default_para
+        if sid is None or sid not in self._raw or depth > 20:
+            return self._base
+        if sid not in self._cache:
+            based, rpr = self._raw[sid]
+            self._cache[sid] = _rpr_fmt(rpr, self.para(based, depth + 1) if based else self._base)
+        return self._cache[sid]
+
+
+def _twips(milli_em: float, fmt: _Fmt) -> float:
+    factor = 1.0 if fmt.font in _METRIC_FONTS else _OTHER_FONT_FACTOR
+    return milli_em / 1000 * fmt.size * 20 * factor
+
+
+def _paragraph_pieces(p, styles: Styles) -> list[list[tuple[str, _Fmt]]]:  # noqa: ANN001
+    """The paragraph's text as lines (split at w:br), each a list of (character, format)."""
+    ppr = p.find(f"{_w}pPr")
+    pstyle = ppr.find(f"{_w}pStyle") if ppr is not None else None
+    pfmt = styles.para(pstyle.get(f"{_w}val") if pstyle is not None else None)
+    lines: list[list[tuple[str, _Fmt]]] = [[]]
+    for r in p.iter(f"{_w}r"):
+        fmt = _rpr_fmt(r.find(f"{_w}rPr"), pfmt)
+        for child in r:
+            if child.tag == f"{_w}t" and child.text:
+                lines[-1].extend((ch, fmt) for ch in child.text)
+            elif child.tag in (f"{_w}br", f"{_w}cr"):
+                lines.append([])
+            elif child.tag == f"{_w}tab":
+                lines[-1].append((" ", fmt))
+    return lines
+
+
+_BREAK_AFTER = "-/"  # a line may break after a hyphen or a slash (SKU-0042, 套/件)
+
+
+def cell_needs(tc, styles: Styles) -> tuple[float, float]:  # noqa: ANN001 - lxml w:tc
+    """(strict, relaxed) narrowest width of a cell's text in twips, margins excluded: strict
+    keeps every word, number and SKU whole; relaxed lets a line break after a hyphen or slash
+    (what a table too narrow for every whole word falls back to)."""
+    strict = relaxed = 0.0
+    for p in tc.iter(f"{_w}p"):
+        for line in _paragraph_pieces(p, styles):
+            text = "".join(ch for ch, _ in line).strip()
+            if not text:
+                continue
+            if len(text) <= _SHORT and " " not in text:
+                full = sum(_twips(char_width(ch, f.bold), f) for ch, f in line if not ch.isspace())
+                strict, relaxed = max(strict, full), max(relaxed, full)
+                continue
+            piece = seg = 0.0
+            for ch, f in line:
+                if ch.isspace():
+                    piece = seg = 0.0
+                    continue
+                w = _twips(char_width(ch, f.bold), f)
+                if _ideograph(ch):
+                    strict, relaxed = max(strict, piece, w), max(relaxed, seg, w)
+                    piece = seg = 0.0
+                    continue
+                piece += w
+                seg += w
+                strict, relaxed = max(strict, piece), max(relaxed, seg)
+                if ch in _BREAK_AFTER:
+                    seg = 0.0
+    return strict, relaxed
+
+
+def _margins(tbl, tc) -> int:  # noqa: ANN001
+    total = 0
+    for side, default in (("left", 108), ("right", 108)):
+        value = None
+        for holder in (tc.find(f"{_w}tcPr/{_w}tcMar"), tbl.find(f"{_w}tblPr/{_w}tblCellMar")):
+            if holder is not None:
+                el = holder.find(f"{_w}{side}")
+                if el is None:
+                    el = holder.find(f"{_w}{'start' if side == 'left' else 'end'}")
+                if el is not None and (el.get(f"{_w}w") or "").isdigit():
+                    value = int(el.get(f"{_w}w"))
+                    break
+        total += default if value is None else value
+    return total
+
+
+def _span(tc) -> int:  # noqa: ANN001
+    gs = tc.find(f"{_w}tcPr/{_w}gridSpan")
+    try:
+        return max(1, int(gs.get(f"{_w}val"))) if gs is not None else 1
+    except (TypeError, ValueError):
+        return 1
+
+
+def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
+    """Resize one table's columns (grid and cell widths) so that no piece of text breaks; the
+    table's width stays.  Returns whether anything changed."""
+    grid_el = tbl.find(f"{_w}tblGrid")
+    if grid_el is None:
+        return False
+    cols = grid_el.findall(f"{_w}gridCol")
+    try:
+        grid = [int(c.get(f"{_w}w")) for c in cols]
+    except (TypeError, ValueError):
+        return False
+    if not grid or any(g <= 0 for g in grid):
+        return False
+    strict = [0.0] * len(grid)
+    relaxed = [0.0] * len(grid)
+    for tr in tbl.findall(f"{_w}tr"):
+        j = 0
+        for tc in tr.findall(f"{_w}tc"):
+            span = _span(tc)
+            if span == 1 and j < len(grid):
+                s_need, r_need = cell_needs(tc, styles)
+                if s_need:
+                    room = _margins(tbl, tc) + _SAFETY_TWIPS
+                    strict[j] = max(strict[j], s_need * _SAFETY + room)
+                    relaxed[j] = max(relaxed[j], r_need * _SAFETY + room)
+            j += span
+    if all(n <= g for n, g in zip(strict, grid)):
+        return False
+    total = sum(grid)
+    need = strict if sum(strict) <= total else relaxed
+    widths = [max(float(g), n) for g, n in zip(grid, need)]
+    excess = sum(widths) - total
+    slack = [w - n if w - n > 0 else 0.0 for w, n in zip(widths, need)]
+    if sum(slack) >= excess:
+        widths = [w - excess * s / sum(slack) for w, s in zip(widths, slack)]
+    else:  # cannot fit every piece: shrink in proportion to what each needs
+        widths = [n * total / sum(need) if sum(need) else g for n, g in zip(need, grid)]
+    new = [int(w) for w in widths]
+    new[new.index(max(new))] += total - sum(new)
+    if new == grid:
+        return False
+    for c, w in zip(cols, new):
+        c.set(f"{_w}w", str(w))
+    for tr in tbl.findall(f"{_w}tr"):
+        j = 0
+        for tc in tr.findall(f"{_w}tc"):
+            span = _span(tc)
+            tcw = tc.find(f"{_w}tcPr/{_w}tcW")
+            if tcw is not None and j < len(new):
+                tcw.set(f"{_w}w", str(sum(new[j:j + span])))
+                tcw.set(f"{_w}type", "dxa")
+            j += span
+    return True
+
+
+def fit_tables(root, styles: Styles | None = None) -> bool:  # noqa: ANN001 - lxml element
+    """Fit every table of a document part (nested tables included); whether anything changed."""
+    styles = styles or Styles()
+    changed = False
+    for tbl in root.iter(f"{_w}tbl"):
+        changed = fit_table(tbl, styles) or changed
+    return changed
+
+
+__all__ = ["Styles", "cell_needs", "char_width", "fit_table", "fit_tables"]
