@@ -327,3 +327,20 @@ def test_check_reads_a_batch_output_folder(batch_out, capsys):
     checked = json.dumps(report, ensure_ascii=False)
     assert code == 0, checked[:2000]
     assert "Proposal_CN203_v20261120.docx" in checked and "Proposal_AE017_v20261118.docx" in checked
+
+
+def test_a_symlink_planted_at_a_deal_folder_is_never_followed(tmp_path, capsys):
+    """A link at OUTDIR/<deal id> used to send the deal's documents outside OUTDIR, then crash."""
+    path, _ = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "D-2026-0107").symlink_to(elsewhere, target_is_directory=True)
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "D-2026-0107" in err and "symbolic link" in err
+    assert list(elsewhere.iterdir()) == []
+    assert len(list((out / "D-2026-0042").glob("*.docx"))) == 4
+    assert (out / "batch-report.xlsx").is_file()

@@ -181,6 +181,17 @@ def _select(entries: list[Any], only: Sequence[str]) -> list[Any]:
     return [e for e in entries if e.id in wanted]
 
 
+def _unsafe_folder(folder: Path) -> str | None:
+    """Why a deal's folder cannot be written into, or None: bidgen writes only into real folders
+    inside OUTDIR, never through a symbolic link that may lead anywhere."""
+    if folder.is_symlink():
+        return ("is a symbolic link; bidgen writes a deal's documents only into a real folder inside "
+                "OUTDIR (remove the link, or choose another OUTDIR)")
+    if folder.exists() and not folder.is_dir():
+        return "is a file, not a folder; move it away so that the deal's documents can be written here"
+    return None
+
+
 def _failed_entry(entry: Any, folder: Path | None) -> DealResult:
     r = DealResult(entry.id, "failed", folder=folder)
     r.findings = [error_dict(e.message, place=f"{e.place}" + (f" ({e.key})" if e.key else "")) for e in entry.errors]
@@ -230,6 +241,12 @@ def run_batch(
         folder = folders[entry.id]
         if not entry.ok:
             by_id[entry.id] = _failed_entry(entry, folder)
+            continue
+        unsafe = _unsafe_folder(folder)
+        if unsafe:
+            r = DealResult(entry.id, "failed", folder=folder, currency=entry.deal.currency)
+            r.findings = [error_dict(unsafe, rule="output", place=str(folder))]
+            by_id[entry.id] = r
             continue
         digest = input_hash(common, entry.deal, entry.tender, entry.meeting)
         done = None if options.rebuild else manifest.unchanged(entry.id, digest)
