@@ -40,11 +40,14 @@ def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _dirs(given: tuple[Path, ...]) -> list[Path]:
-    from bidgen.library import library_dirs
+    from bidgen.cli.options import use_workspace
+    from bidgen.library import MARKER, library_dirs
 
-    if given:
-        return [d for g in given for d in library_dirs(g)]
-    return library_dirs()
+    dirs = [d for g in given for d in library_dirs(g)] if given else library_dirs()
+    for d in dirs:
+        if (Path(d) / MARKER).is_file():
+            use_workspace(Path(d))  # named on stderr, marker validated, limits in force
+    return dirs
 
 
 def _load(given: tuple[Path, ...]) -> Any:
