@@ -200,3 +200,19 @@ def test_a_figure_edited_and_saved_through_libreoffice_is_caught(rendered, tmp_p
     findings = _fig(check_paths([saved, *INPUTS["en_US"]]))
     assert [f.rule for f in findings] == ["FIG-UNTRACED"] and "62,379.60" in findings[0].message
     assert "milestone 1" in findings[0].message
+
+
+def test_whole_dollar_amounts_in_table_cells_are_traced(tmp_path):
+    """NT$ amounts have no decimals: a cell holding only a grouped number is an amount unless it is a count."""
+    text = example("deal-zh_CN.yaml").read_text(encoding="utf-8")
+    deal_file = tmp_path / "deal.yaml"
+    deal_file.write_text(text.replace("currency: CNY", "currency: TWD").replace("locale: zh_CN", "locale: zh_TW")
+                         .replace("tax_rate_percent: 13", "tax_rate_percent: 5"), encoding="utf-8")
+    from bidgen.pipeline import make_proposal
+
+    out = make_proposal(load_deal(deal_file), tmp_path / "out").path.parent
+    assert _fig(check_paths([out, deal_file])) == []
+    doc = _edit(_copy(out, tmp_path / "ed", "Proposal"), "456,000", "465,000")
+    findings = _fig(check_paths([doc, deal_file]))
+    assert [f.rule for f in findings] == ["FIG-UNTRACED"] and findings[0].where.path.startswith("table ")
+    assert "the amount of item 1, 456,000 TWD" in findings[0].message

@@ -57,8 +57,8 @@ def check(inp: Inputs, out: Collector) -> None:
                     where = src.at(*path)
                     pairs = "、".join(f"{t.mainland} → {t.taiwan}" for t in terms)
                     out.add(TERMS, (
-                        f"This {src.label}'s locale is {d.locale}, but its text '{_short(text)}' uses mainland terms "
-                        f"({pairs}): write it the way Taiwan does."
+                        f"The deal's locale is {d.locale}, but the {src.label}'s text '{_short(text)}' uses mainland "
+                        f"terms ({pairs}): write it the way Taiwan does."
                     ), where, [value(src.label, _short(text), where)])
             if not out.on(SCRIPT):
                 continue
@@ -69,7 +69,7 @@ def check(inp: Inputs, out: Collector) -> None:
             script, want = ("simplified", "traditional") if loc == "zh_TW" else ("traditional", "simplified")
             chars = "、".join(wrong[:8]) + ("…" if len(wrong) > 8 else "")
             out.add(SCRIPT, (
-                f"This {src.label}'s locale is {d.locale}, but its text '{_short(text)}' uses {script} characters "
+                f"The deal's locale is {d.locale}, but the {src.label}'s text '{_short(text)}' uses {script} characters "
                 f"({chars}): a {loc} client reads {want} characters. Rewrite it (and check the terms, not only the "
                 f"characters)."
             ), where, [value(src.label, _short(text), where)])
