@@ -343,18 +343,12 @@ def _verify(msg: EmailMessage, sender: Address | None, to: list[Address], data: 
 
     if data is None:
         data = msg.as_bytes(policy=STRICT)
-    from email import policy as _policies
-    from email.header import decode_header, make_header
-    from email.utils import getaddresses
-
     end = min((i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0), default=len(data))
     try:
-        # the header block, read the way a mail program reads it: folded lines unfolded, encoded
-        # words decoded, addresses split (compat32 keeps this cheap: no header objects built)
-        back = BytesHeaderParser(policy=_policies.compat32).parsebytes(data[: end + 1])
-        subject = str(make_header(decode_header(back["Subject"]))) if back["Subject"] is not None else None
-        back_to = getaddresses([back["To"]]) if back["To"] is not None else []
-        back_from = getaddresses([back["From"]]) if back["From"] is not None else []
+        back = BytesHeaderParser(policy=policy.default).parsebytes(data[: end + 1])  # the header block
+        subject = back["Subject"]
+        back_to = [("", a.addr_spec) for a in back["To"].addresses] if back["To"] is not None else []
+        back_from = [("", a.addr_spec) for a in back["From"].addresses] if back["From"] is not None else []
     except Exception as exc:  # noqa: BLE001 - any failure here means the draft is not what was meant
         raise RenderError(f"the e-mail draft does not parse back: {exc}") from exc
     wrong: list[str] = []
