@@ -195,3 +195,39 @@ def test_parallel_runs_do_not_collide(tmp_path):
         pdfs = list(pool.map(lambda d: convert([d]), docs))
     assert [p[0] for p in pdfs] == [d.with_suffix(".pdf") for d in docs]
     assert all(p[0].read_bytes()[:5] == b"%PDF-" for p in pdfs)
+
+
+def test_batch_pdf_one_process_for_every_deal_and_only_what_is_stale(tmp_path, monkeypatch, capsys):
+    import json
+
+    log = tmp_path / "calls.log"
+    monkeypatch.setenv("BIDGEN_SOFFICE", str(fake_soffice(tmp_path, _WRITES_PDFS)))
+    monkeypatch.setenv("FAKE_LOG", str(log))
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws)]) == 0
+    out = tmp_path / "out"
+    args = ["batch", str(ws / "deals.xlsx"), "-o", str(out), "--jobs", "1", "--quiet", "--library", str(ws)]
+    assert main([*args, "--pdf"]) == 0
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(calls) == 1
+    docx = sorted(out.rglob("*.docx"))
+    assert len({d.parent for d in docx}) >= 2, "documents of several deals"
+    assert sorted(p.with_suffix(".docx") for p in out.rglob("*.pdf")) == docx
+    assert sum(a.endswith(".docx") for a in calls[0]) == len(docx)
+    # a re-run converts nothing that is up to date (and starts no LibreOffice)
+    assert main([*args, "--pdf"]) == 0
+    assert len(log.read_text().splitlines()) == 1
+    assert "0 PDF file(s) written" not in capsys.readouterr().err  # --quiet
+
+
+def test_batch_without_libreoffice_writes_the_docx_and_exits_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BIDGEN_SOFFICE", str(tmp_path / "no-such-soffice"))
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws)]) == 0
+    out = tmp_path / "out"
+    code = main(["batch", str(ws / "deals.xlsx"), "-o", str(out), "--jobs", "1", "--quiet", "--library", str(ws),
+                 "--pdf-a"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "libreoffice-writer-nogui" in err and "deal(s):" in err and "Traceback" not in err
+    assert list(out.rglob("*.docx")) and not list(out.rglob("*.pdf"))

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, POLICY, library_dirs as _library_dirs
+from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, PDF, PDF_A, POLICY, library_dirs as _library_dirs
 
 #: Every option of ``bidgen batch`` besides WORKBOOK, in the order ``--help`` lists them.
 BATCH_OPTIONS = (
@@ -34,6 +34,8 @@ BATCH_OPTIONS = (
     click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                  help="json: the report as JSON on stdout (progress goes to stderr)."),
     click.option("--quiet", "-q", is_flag=True, help="No progress output (the summary and errors still print)."),
+    PDF,
+    PDF_A,
 )
 
 
@@ -99,6 +101,24 @@ def _terminate_as_interrupt() -> None:
         pass
 
 
+def _pdfs(result: Any, pdf_a: bool, quiet: bool) -> None:
+    """PDF copies of the run's documents, by one LibreOffice process: those written now, and those
+    of deals left unchanged whose PDF is missing or older than the .docx."""
+    from bidgen.pipeline import Written, make_pdfs
+
+    todo = []
+    for r in result.results:
+        if not r.ok:
+            continue
+        for docx in r.docx:
+            pdf = docx.with_suffix(".pdf")
+            if pdf_a or not pdf.is_file() or pdf.stat().st_mtime < docx.stat().st_mtime:
+                todo.append(Written("batch", docx))
+    made = make_pdfs(todo, pdfa=pdf_a)
+    if not quiet:
+        click.echo(f"bidgen: {len(made)} PDF{'/A' if pdf_a else ''} file(s) written", err=True)
+
+
 def _only(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
@@ -108,14 +128,16 @@ def _only(values: tuple[str, ...]) -> tuple[str, ...]:
 @batch_options
 def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...], locale: str | None,
           library_dirs: tuple[Path, ...], policy_file: Path | None, force: bool, split: bool, explain: bool,
-          rebuild: bool, fmt: str, quiet: bool) -> None:
+          rebuild: bool, fmt: str, quiet: bool, pdf: bool, pdf_a: bool) -> None:
     """Write every document of every deal in WORKBOOK (an .xlsx file, or a folder of .csv files;
     see docs/input.md) into OUTDIR/<deal id>/: proposal and brief always, the bid package when a
     tender names the deal, the memo and its e-mail draft when a meeting does. Each deal is checked
     first as by `bidgen all`; a deal with errors is reported and skipped, the others are written.
     OUTDIR/batch-report.xlsx lists every deal; a re-run skips the deals that are done.
-    Exit 0: every deal written; 1: some deal failed, or a row belongs to no deal (a line item whose
-    deal id is not in sheet 'deals', an id that is not text); 2: the workbook cannot be read."""
+    With --pdf (--pdf-a) one LibreOffice process then converts every .docx whose PDF is missing or
+    older than it. Exit 0: every deal written; 1: some deal failed, or a row belongs to no deal (a
+    line item whose deal id is not in sheet 'deals', an id that is not text); 2: the workbook cannot
+    be read, or the PDFs could not be made (the .docx files are written)."""
     from bidgen.batch import BatchOptions, run_batch
     from bidgen.batch.report import report_json
 
@@ -125,6 +147,14 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
     progress = _Progress(fmt, quiet, explain)
     _terminate_as_interrupt()
     result = run_batch(workbook, outdir, options, progress=progress)
+    pdf_error = None
+    if pdf or pdf_a:
+        from bidgen.errors import PdfError
+
+        try:
+            _pdfs(result, pdf_a, quiet)
+        except PdfError as exc:  # the summary still prints; then the command fails with it
+            pdf_error = exc
     if fmt == "json":
         click.echo(json.dumps(report_json(result.results, result.outdir, str(workbook), result.unassigned),
                               ensure_ascii=False, indent=2))
@@ -141,6 +171,9 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
     if result.unassigned:
         summary = f"{summary or 'none'}; {len(result.unassigned)} row(s) of no deal"
     line = f"{len(result.results)} deal(s): {summary or 'none'} in {result.seconds:.1f} s; report: {result.report}"
+    if pdf_error is not None:
+        click.echo(f"bidgen: {line}", err=True)
+        raise pdf_error
     if result.exit_code:
         from bidgen.errors import RunFailed
 
