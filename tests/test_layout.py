@@ -90,7 +90,7 @@ def test_no_heading_alone_at_the_foot_of_a_page(documents, name):
 @pytest.mark.parametrize("name", SETS)
 def test_the_cover_carries_no_running_header(documents, name):
     covers = [d for d, _, _ in documents[name] if Docx.read(d).has_cover()]
-    assert {d.name.split("_")[0] for d in covers} == {"Proposal", "Bid"}
+    assert {"Proposal", "Bid"} <= {d.name.split("_")[0] for d in covers}
     assert _check(documents, name, lambda pages, doc, seller: header_on_cover(pages, doc, squeeze(seller))) == {}
 
 
