@@ -501,6 +501,7 @@ class TemplateBuilder:
                 if i < len(col):
                     self._cell_text(cell, col[i])
                     cell.paragraphs[0].paragraph_format.space_after = Pt(8)
+        self._keep_together(t)  # one block, on one page
 
     # -- save -------------------------------------------------------------------------
     def _clean_package(self) -> None:

@@ -161,8 +161,9 @@ def build(locale: str) -> TemplateBuilder:
     _agreed(b, L)
     _follow_up(b, L)
     b.heading(L["confirm"])
-    b.para("{{ meeting.confirm }}", align="justify")
-    b.spacer(8)
+    # the signatures never stand alone on a last page: the confirmation text keeps with them
+    b.para("{{ meeting.confirm }}", align="justify").paragraph_format.keep_with_next = True
+    b.spacer(8, keep_with_next=True)
     b.signature_block(
         # both parties: company, representative, signature and seal, date (lines on the same rows)
         ["{{ sign.client }}", "{{ sign.theirs }}", "{{ sign.rep }}", "{{ sign.date }}"],
