@@ -245,14 +245,14 @@ def test_a_line_item_of_no_deal_is_a_located_error_not_a_silent_drop(tmp_path, c
     path, wb = _sample_workbook(tmp_path)
     items = wb["items"]
     row = next(r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107")
-    items.cell(row=row, column=1, value="D-2026-0170")
+    items.cell(row=row, column=1, value="X-9999")
     wb.save(path)
     out = tmp_path / "out"
     code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet", "--format", "json"])
     captured = capsys.readouterr()
     assert code == 1
     assert f"deals.xlsx:items!A{row}" in captured.err
-    assert "D-2026-0170" in captured.err and "belong to no deal" in captured.err
+    assert "X-9999" in captured.err and "belong to no deal" in captured.err
     report = json.loads(captured.out)
     assert len(report["unassigned"]) == 1 and f"items!A{row}" in report["unassigned"][0]
     findings = list(openpyxl.load_workbook(out / "batch-report.xlsx")["findings"].iter_rows(values_only=True))
@@ -344,3 +344,21 @@ def test_a_symlink_planted_at_a_deal_folder_is_never_followed(tmp_path, capsys):
     assert list(elsewhere.iterdir()) == []
     assert len(list((out / "D-2026-0042").glob("*.docx"))) == 4
     assert (out / "batch-report.xlsx").is_file()
+
+
+def test_a_row_whose_deal_id_is_a_near_miss_stops_that_deal(tmp_path, capsys):
+    """A typo in an item's deal id (D-2026-0170 for D-2026-0107) used to write D-2026-0107 without the
+    line, under-priced, marked 'written'."""
+    path, wb = _sample_workbook(tmp_path)
+    items = wb["items"]
+    row = [r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107"][-1]
+    items.cell(row=row, column=1, value="D-2026-0170")
+    wb.save(path)
+    out = tmp_path / "out"
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "deal D-2026-0107: not written" in err
+    assert f"deals.xlsx:items!A{row}" in err and "did you mean 'D-2026-0107'" in err
+    assert not (out / "D-2026-0107").exists()
+    assert len(list((out / "D-2026-0042").glob("*.docx"))) == 4

@@ -379,7 +379,39 @@ def _assemble(file: str, deals: dict[str, _Record], meetings: dict[str, _Record]
         by_deal[deal_id] = ref
         entry.tender = model  # type: ignore[assignment]
         entry.errors += rec.errors
+    orphans = _claim_near_misses(entries, orphans)
     for entry in entries.values():
         if entry.errors:
             entry.deal = entry.tender = entry.meeting = None
     return Workbook(file, list(entries.values()), orphans)
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by exactly one typing slip: one character changed, added, dropped, or
+    two neighbours swapped (ids share long prefixes, so a ratio of likeness would claim too much)."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 5:  # short ids: one slip is another id
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _claim_near_misses(entries: dict[str, DealEntry], orphans: list[CellError]) -> list[CellError]:
+    """A row whose deal id is a near miss of a deal's id (``D-2026-0170`` for ``D-2026-0107``) was
+    almost surely meant for that deal: writing the deal without it would send an offer that lacks
+    a line item or a milestone.  The row's error goes to that deal, which is then not written; rows
+    that resemble no deal stay the run's own errors."""
+    left: list[CellError] = []
+    for err in orphans:
+        owner = err.deal if isinstance(err.deal, str) else None
+        near = [rid for rid in entries if owner and _one_typo(owner, rid)]
+        if len(near) != 1 or owner in entries:
+            left.append(err)
+            continue
+        entries[near[0]].errors.append(CellError(
+            f"{err.message}; did you mean {near[0]!r}? Deal {near[0]!r} is not written until this row is "
+            "fixed (it would go out without the row)", place=err.place, key=err.key, deal=near[0]))
+    return left
