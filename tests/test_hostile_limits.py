@@ -221,3 +221,30 @@ def test_read_back_limits_are_configurable(tmp_path):
             read_docx(path)
     finally:
         limits.reset(token)
+
+
+def test_a_looping_workspace_library_text_is_stopped_and_named(tmp_path):
+    from bidgen.library.workspace import init_workspace
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    init_workspace(ws)
+    marker = ws / "bidgen-workspace.yaml"
+    marker.write_text(marker.read_text(encoding="utf-8") + "limits:\n  render_seconds: 1\n", encoding="utf-8")
+    import yaml
+
+    from bidgen.paths import clauses_dir
+
+    entries = yaml.safe_load((clauses_dir() / "clause" / "terms.yaml").read_text(encoding="utf-8"))
+    entry = next(e for e in entries if e["id"] == "warranty.standard")
+    loop = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    entry["text"]["en_US"][3] = loop + entry["text"]["en_US"][3]
+    (ws / "clauses" / "clause").mkdir(parents=True, exist_ok=True)
+    (ws / "clauses" / "clause" / "warranty.yaml").write_text(yaml.safe_dump([entry], allow_unicode=True),
+                                                             encoding="utf-8")
+    deal = example("deal-en_US.yaml")
+    proc = subprocess.run(["bidgen", "all", str(deal), "-o", str(tmp_path / "out"), "--force"], capture_output=True,
+                          text=True, cwd=ws)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "warranty.yaml" in proc.stderr and "warranty.standard" in proc.stderr and "render_seconds" in proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -252,6 +252,10 @@ def _is_hidden(el: etree._Element) -> bool:
     return vanish is not None and vanish.get(w("val"), "true").lower() not in _FALSE
 
 
+#: A Word file has a few dozen parts; a zip with more than this many is refused before any is read.
+MAX_MEMBERS = 10_000
+
+
 def read_docx(path_or_bytes: str | Path | bytes) -> DocText:
     """Read paragraphs, tables, headers, footers, comments and marked terms of a .docx.
 
@@ -264,6 +268,8 @@ def read_docx(path_or_bytes: str | Path | bytes) -> DocText:
     except (OSError, zipfile.BadZipFile, ValueError) as exc:
         raise InputError(f"cannot read .docx: {exc}", file=label) from exc
     with zf:
+        if len(zf.infolist()) > MAX_MEMBERS:
+            raise InputError(f"a .docx with {len(zf.infolist()):,} zip members (at most {MAX_MEMBERS:,})", file=label)
         parts = _parts(zf, label)
         out = DocText([], [], [], [], {}, [], False, [])
         for kind, name in parts:

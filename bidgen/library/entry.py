@@ -14,6 +14,9 @@ from ..locales import content_locale, normalize_locale
 from .params import VOCABULARY, ParamError, did_you_mean
 from bidgen.sandbox import RenderLimit, render_limited
 
+#: Library texts that ran over a render limit in this process, and why (see _render_text).
+_STOPPED: dict[str, str] = {}
+
 from .render import CURRENCY_VAR, LOCALE_VAR, Rendered, compile_text, one_paragraph, split_paragraphs
 from .schema import EntryBase, ParamSpec
 
@@ -110,6 +113,9 @@ class Entry:
                 yield f"{base}.{key}", value
 
     def _render_text(self, source: str, ctx: dict[str, Any], field: str) -> str:
+        stopped = _STOPPED.get(source)
+        if stopped is not None:  # the same text ran over a limit before: do not wait for it again
+            raise self._error(f"stopped: {stopped}", field) from None
         try:
             return render_limited(compile_text(source), ctx)
         except TemplateSyntaxError as exc:
@@ -119,6 +125,8 @@ class Entry:
         except SecurityError as exc:
             raise self._error(f"unsafe template operation: {exc}", field) from None
         except RenderLimit as exc:
+            if len(_STOPPED) < 256:
+                _STOPPED[source] = str(exc)
             raise self._error(f"stopped: {exc}", field) from None
         except (JinjaTemplateError, TypeError, ValueError, ArithmeticError, KeyError, IndexError) as exc:
             raise self._error(f"cannot render: {exc}", field) from None
