@@ -44,6 +44,7 @@ from bidgen.docx.zipio import (
     write_zip,
 )
 from bidgen.docx.layout import Styles, fit_tables
+from bidgen.docx.images import IMAGE_REL_TYPE, ImageSink, as_image
 from bidgen.docx.props import DEFAULT_DOC_DATE, dedupe_docpr_ids, stamp_core, w3cdtf
 from bidgen.errors import BidgenError, RenderError, TemplateError
 from bidgen.docx.xmlsafe import (
@@ -52,6 +53,7 @@ from bidgen.docx.xmlsafe import (
     MarkState,
     clean_value,
     finish_text,
+    rich_markup,
     term_filter,
 )
 
@@ -72,12 +74,40 @@ _DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 _LITERALS = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
 _PATCHER = DocxTemplate(None)  # only its patch_xml/fix_tables are used (they keep no state)
 _BOOKMARK_ID_RE = re.compile(rb'<w:bookmarkStart[^>]*?w:id="(\d+)"')
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_IN_TAG_RE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
+_JINJA_TAG_RE = re.compile(r"\{[{%#].*?[}%#]\}", re.DOTALL)
+_REL_PREFIX_RE = re.compile(rb'xmlns:(\w+)="http://schemas\.openxmlformats\.org/officeDocument/2006/relationships"')
+_REL_ATTR_CACHE: dict[bytes, re.Pattern[bytes]] = {}
+_RICH_CLASSES = frozenset({"RichText", "RichTextParagraph", "Listing"})
+_ENTITIES = {"&amp;": "&", "&quot;": '"', "&apos;": "'", "&#39;": "'", "&#34;": '"'}
+
+
+def _rels_name(part: str) -> str:
+    """``word/document.xml`` → ``word/_rels/document.xml.rels``."""
+    folder, _, base = part.rpartition("/")
+    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+
+
+def _unescape_in_tags(source: str) -> str:
+    """XML entities inside Jinja tags back to characters: Word stores ``{{ "A & B" }}`` as
+    ``{{ "A &amp; B" }}``; the literal means ``A & B`` (autoescape escapes it once on output)."""
+    def clean(m: re.Match[str]) -> str:
+        text = m.group(0)
+        for entity, char in _ENTITIES.items():
+            text = text.replace(entity, char)
+        return text
+
+    return _IN_TAG_RE.sub(clean, source) if "&" in source else source
 
 
 class _RenderState:
-    def __init__(self, where: str, policy: str) -> None:
+    def __init__(self, where: str, policy: str, images: ImageSink | None = None) -> None:
         self.where = where
         self.policy = policy
+        self.images = images
 
 
 _STATE: contextvars.ContextVar[_RenderState] = contextvars.ContextVar("bidgen_render_state")
@@ -89,6 +119,15 @@ def _finalize(value: Any) -> Any:
         return value  # the common case, kept fast
     if value is None:
         raise RenderError("value is None (write `{{ x or '' }}` if blank is intended)")
+    cls = type(value)
+    if cls.__name__ in _RICH_CLASSES and cls.__module__.startswith("docxtpl"):
+        value = rich_markup(value.__html__())
+    image = as_image(value)
+    if image is not None:
+        state = _STATE.get(None)
+        if state is None or state.images is None:
+            raise RenderError("an image can only be printed in document text")
+        return state.images.add(image)
     if isinstance(value, str):
         state = _STATE.get(None)
         if state is None:
@@ -134,14 +173,24 @@ class _Part:
         # whether a conditional can leave an empty cell, a table without rows or an empty header/footer
         self.may_empty = _may_empty(source)
 
-    def line_text(self, line: int | None) -> str:
-        """Text (tags removed) of a line of the patched source, for error messages."""
+    def line_text(self, line: int | None, hint: str = "") -> str:
+        """What an error message shows of a line of the patched source (one paragraph): its
+        Jinja tags, whole (the ones naming ``hint`` when some do), else its text."""
         if line is None:
             return ""
         lines = self.source.splitlines()
         if not 0 < line <= len(lines):
             return ""
-        return _TAG_RE.sub("", lines[line - 1]).strip()[:80]
+        text = _TAG_RE.sub("", lines[line - 1]).strip()
+        if len(text) <= 120 and not hint:
+            return text  # the whole paragraph: the tag in its context
+        tags = _JINJA_TAG_RE.findall(text)
+        if hint:
+            named = [t for t in tags if re.search(r"\b" + re.escape(hint) + r"\b", t)]
+            tags = named or tags
+        if tags:
+            return " … ".join(dict.fromkeys(tags))
+        return text if len(text) <= 200 else text[:200] + "…"
 
 
 class CompiledTemplate:
@@ -232,7 +281,7 @@ class CompiledTemplate:
                 if _HAS_JINJA_RE.search(source):
                     self._core_part = self._compile_part(env, m.name, source, variables)
                 continue
-            patched = _PATCHER.patch_xml(source)
+            patched = _unescape_in_tags(_PATCHER.patch_xml(source))
             if _HAS_JINJA_RE.search(patched):
                 fix = bool(_TABLE_FIX_RE.search(_TAG_RE.sub("", source)))
                 self._parts[m.name] = self._compile_part(env, m.name, patched, variables, fix)
@@ -244,6 +293,8 @@ class CompiledTemplate:
             self._styles = Styles(etree.fromstring(inflate(styles), _strict_parser()) if styles else None)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(f"word/styles.xml: malformed XML: {exc.msg}", file=self.name) from exc
+        self._rel_ids = {name: self._relationship_ids(name) for name in self._parts}
+        self._ct_defaults = self._content_type_defaults()
         rendered = set(self.rendered_parts)
         self._packed: dict[str, PackedMember] = {
             m.name: pack_member(m) for m in self._members if m.name not in rendered
@@ -251,6 +302,24 @@ class CompiledTemplate:
         self._variables = frozenset(variables)
         order = sorted(self._parts, key=lambda n: n != "word/document.xml")
         self._parts = {n: self._parts[n] for n in order}
+
+    def _member(self, name: str) -> RawMember | None:
+        return next((m for m in self._members if m.name == name), None)
+
+    def _relationship_ids(self, part: str) -> frozenset[str]:
+        """The relationship ids the part's ``.rels`` defines (none when it has no ``.rels``)."""
+        m = self._member(_rels_name(part))
+        if m is None:
+            return frozenset()
+        root = etree.fromstring(inflate(m), _strict_parser())
+        return frozenset(el.get("Id") for el in root.iter(f"{{{_PKG_REL_NS}}}Relationship") if el.get("Id"))
+
+    def _content_type_defaults(self) -> frozenset[str]:
+        m = self._member("[Content_Types].xml")
+        if m is None:
+            return frozenset()
+        root = etree.fromstring(inflate(m), _strict_parser())
+        return frozenset((el.get("Extension") or "").lower() for el in root.iter(f"{{{_CT_NS}}}Default"))
 
     def _canonical_xml(self, part: str, raw: bytes) -> str:
         try:
@@ -277,9 +346,11 @@ class CompiledTemplate:
             variables.update(meta.find_undeclared_variables(ast))
             code = env.compile(ast, name=filename, filename=filename)
         except jinja2.TemplateSyntaxError as exc:
-            near = holder.line_text(exc.lineno)
+            named = re.search(r"tag '(\w+)'|tag name '(\w+)'|'(end\w+)'", exc.message or "")
+            hint = next((g for g in named.groups() if g), "") if named else ""
+            near = holder.line_text(exc.lineno, hint)
             raise TemplateError(
-                f"template syntax error: {exc.message}" + (f" (near {near!r})" if near else ""),
+                f"template syntax error: {exc.message}" + (f" in {near}" if near else ""),
                 file=self.name, field=part, line=exc.lineno,
             ) from exc
         holder.template = env.template_class.from_code(env, code, env.make_globals(None))
@@ -298,19 +369,68 @@ class CompiledTemplate:
             raise ValueError(f"illegal_chars must be one of {ILLEGAL_POLICIES}")
         marks = MarkState(self._first_bookmark_id)
         rendered: dict[str, bytes] = {}
+        sinks: dict[str, ImageSink] = {}
         for name, part in self._parts.items():
-            text = self._render_text(part, context, illegal_chars)
-            rendered[name] = self._finish_part(name, text, marks, part.fix_tables)
+            sinks[name] = ImageSink(self._rel_ids[name])
+            text = self._render_text(part, context, illegal_chars, sinks[name])
+            rendered[name] = self._finish_part(name, text, marks, part.fix_tables, sinks[name])
         if self._core is not None:
             rendered[CORE_PART] = self._render_core(context, illegal_chars)
+        extra = self._add_images(sinks, rendered)
         members = [
             deflate_member(m.name, rendered[m.name]) if m.name in rendered else self._packed[m.name]
             for m in self._members
         ]
+        members += [deflate_member(name, data) for name, data in extra]
         return write_zip(members)
 
-    def _render_text(self, part: _Part, context: Mapping[str, Any], policy: str) -> str:
-        token = _STATE.set(_RenderState(f"{self.name}: {part.name}", policy))
+    def _add_images(self, sinks: dict[str, ImageSink], rendered: dict[str, bytes]) -> list[tuple[str, bytes]]:
+        """Put the printed pictures into the package: media members, relationships in each
+        part's ``.rels`` (written into ``rendered``), content types; returns the new members."""
+        if not any(s.images for s in sinks.values()):
+            return []
+        existing = {m.name for m in self._members}
+        new: dict[str, bytes] = {}
+        kinds: set[str] = set()
+        for part, sink in sinks.items():
+            if not sink.images:
+                continue
+            rels = _rels_name(part)
+            source = rendered.get(rels) or (inflate(m) if (m := self._member(rels)) is not None else None)
+            root = (etree.fromstring(source, _strict_parser()) if source is not None
+                    else etree.Element(f"{{{_PKG_REL_NS}}}Relationships", nsmap={None: _PKG_REL_NS}))
+            folder = part.rpartition("/")[0]
+            for rid, image in sink.images.items():
+                media = f"{folder}/media/{image.media_name}" if folder else f"media/{image.media_name}"
+                if media not in existing:
+                    new[media] = image.data
+                el = etree.SubElement(root, f"{{{_PKG_REL_NS}}}Relationship")
+                el.set("Id", rid)
+                el.set("Type", IMAGE_REL_TYPE)
+                el.set("Target", f"media/{image.media_name}")
+                kinds.add(image.kind)
+            data = _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+            if rels in existing:
+                rendered[rels] = data
+            else:
+                new[rels] = data
+        missing = sorted(k for k in kinds if k not in self._ct_defaults)
+        if missing:
+            m = self._member("[Content_Types].xml")
+            if m is None:
+                raise RenderError("the template has no [Content_Types].xml", file=self.name)
+            root = etree.fromstring(inflate(m), _strict_parser())
+            for kind in missing:
+                el = etree.Element(f"{{{_CT_NS}}}Default")
+                el.set("Extension", kind)
+                el.set("ContentType", f"image/{kind}")
+                root.insert(0, el)
+            rendered["[Content_Types].xml"] = _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+        return sorted(new.items())
+
+    def _render_text(self, part: _Part, context: Mapping[str, Any], policy: str,
+                     images: ImageSink | None = None) -> str:
+        token = _STATE.set(_RenderState(f"{self.name}: {part.name}", policy, images))
         try:
             text = render_limited(part.template, context)
         except Exception as exc:  # noqa: BLE001 - every template failure becomes located
@@ -322,7 +442,7 @@ class CompiledTemplate:
     def _located(self, exc: Exception, part: _Part) -> BidgenError:
         line = _template_line(exc.__traceback__, f"{self.name}::{part.name}")
         near = part.line_text(line)
-        suffix = f" (near {near!r})" if near else ""
+        suffix = f" in {near}" if near else ""
         where: dict[str, Any] = {"file": self.name, "field": part.name, "line": line}
         if isinstance(exc, BidgenError):
             cls = type(exc) if isinstance(exc, (TemplateError, RenderError)) else RenderError
@@ -363,8 +483,10 @@ class CompiledTemplate:
                 file=self.name, field=part,
             ) from exc
 
-    def _finish_part(self, name: str, text: str, marks: MarkState, fix_tables: bool) -> bytes:
+    def _finish_part(self, name: str, text: str, marks: MarkState, fix_tables: bool,
+                     images: ImageSink | None = None) -> bytes:
         data = _DECL + finish_text(text, marks).encode("utf-8")
+        self._check_relationships(name, data, images)
         needs_fix = self._parts[name].may_empty
         has_table = b"<w:tbl>" in data or b"<w:tbl " in data  # its columns are fitted to the content
         if not fix_tables and b"docPr" not in data and not needs_fix and not has_table:
@@ -384,6 +506,28 @@ class CompiledTemplate:
         if changed:
             data = _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
         return data
+
+    def _check_relationships(self, part: str, data: bytes, images: ImageSink | None) -> None:
+        """Every relationship id the rendered part refers to (``r:id``, ``r:embed`` …) exists in
+        its ``.rels``: an object that brings its own XML (``RichText(url_id=…)``, a hand-made
+        drawing) must not point at nothing.  (Attributes of every prefix the part binds to the
+        relationships namespace, found on the bytes: no tree is needed.)"""
+        prefixes = set(_REL_PREFIX_RE.findall(data))
+        if not prefixes:
+            return
+        known = self._rel_ids.get(part, frozenset()) | (frozenset(images.images) if images else frozenset())
+        pattern = re.compile(rb"<([\w:]+)[^>]*?\s(?:" + b"|".join(re.escape(p) for p in sorted(prefixes))
+                             + rb"):\w+=\"([^\"]*)\"")
+        for m in _REL_ATTR_CACHE.setdefault(pattern.pattern, pattern).finditer(data):
+            rid = m.group(2).decode("utf-8", "replace")
+            if rid not in known:
+                what = m.group(1).decode("utf-8", "replace").rpartition(":")[2]
+                raise RenderError(
+                    f"the rendered part refers to relationship {rid!r} (in a {what} element) that "
+                    f"{_rels_name(part)} does not define; a value that brings its own XML (RichText with "
+                    "url_id, a pasted drawing) must use a relationship of this template",
+                    file=self.name, field=part,
+                )
 
     def _render_core(self, context: Mapping[str, Any], policy: str) -> bytes:
         assert self._core is not None

@@ -52,8 +52,9 @@ def w(tag: str) -> str:
 
 _S_START, _S_SEP, _S_END = "\U0010fff0", "\U0010fff1", "\U0010fff2"
 _S_NL, _S_TAB = "\U0010fff3", "\U0010fff4"
+_S_PARA, _S_PAGE = "\U0010fff5", "\U0010fff6"
 _MARK_CHARS = _S_START + _S_SEP + _S_END
-_ALL_SENTINELS = _MARK_CHARS + _S_NL + _S_TAB
+_ALL_SENTINELS = _MARK_CHARS + _S_NL + _S_TAB + _S_PARA + _S_PAGE
 _STRIP_SENTINELS = {ord(c): None for c in _ALL_SENTINELS}
 _NONCE = secrets.token_hex(6)
 _MARK_RE = re.compile(
@@ -71,6 +72,13 @@ ILLEGAL_POLICIES = ("strip", "error")
 
 class XmlCharWarning(UserWarning):
     """XML-illegal characters were removed from a value."""
+
+
+def rich_markup(xml: str) -> Markup:
+    """The XML of a docxtpl ``RichText``/``Listing`` as markup, its ``\a`` (new paragraph) and
+    ``\f`` (new page) kept as sentinels that :func:`finish_text` resolves the way docxtpl does.
+    (In a plain value these characters are XML-illegal and removed with a warning.)"""
+    return Markup(xml.replace("\a", _S_PARA).replace("\f", _S_PAGE))
 
 
 def clean_value(value: Any, policy: str, where: str) -> Any:
@@ -186,11 +194,43 @@ def finish_text(xml: str, state: MarkState) -> str:
     if _S_NL in xml or _S_TAB in xml:
         xml = _T_WITH_LAYOUT_RE.sub(_layout_in_text, xml)
         xml = xml.replace(_S_NL, "\n").replace(_S_TAB, "\t")
+    if _S_PARA in xml or _S_PAGE in xml:
+        xml = _P_RE.sub(_split_paragraph, xml)
+        xml = xml.replace(_S_PARA, "").replace(_S_PAGE, "")
     if _S_START in xml:
         xml = _resolve_marks(xml, state)
     if _S_START in xml or _S_SEP in xml or _S_END in xml:
         xml = strip_sentinels(xml)
     return xml
+
+
+_P_RE = re.compile(r"<w:p(?: [^>]*)?>(?:(?!<w:p[ >]).)*?</w:p>", re.DOTALL)
+_PPR_RE = re.compile(r"<w:pPr>.*?</w:pPr>|<w:pPr/>", re.DOTALL)
+_RUN_RE = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.DOTALL)
+_RPR_RE = re.compile(r"<w:rPr>.*?</w:rPr>|<w:rPr/>", re.DOTALL)
+_TEXT_RE = re.compile(r"<w:t(?: [^>]*)?>[^<]*</w:t>")
+
+
+def _split_paragraph(m: re.Match[str]) -> str:
+    """Resolve paragraph (``\a``) and page (``\f``) breaks inside one paragraph's text, as
+    docxtpl does: the paragraph is closed and a new one opened with the same paragraph and run
+    properties (a page break gets a paragraph of its own)."""
+    para = m.group(0)
+    if _S_PARA not in para and _S_PAGE not in para:
+        return para
+    ppr_m = _PPR_RE.search(para)
+    ppr = ppr_m.group(0) if ppr_m else ""
+    ppr = re.sub(r"<w:sectPr[ >].*?</w:sectPr>", "", ppr, flags=re.DOTALL)
+
+    def run(rm: re.Match[str]) -> str:
+        r = rm.group(0)
+        rpr_m = _RPR_RE.search(r)
+        rpr = rpr_m.group(0) if rpr_m else ""
+        new = f"</w:t></w:r></w:p><w:p>{ppr}<w:r>{rpr}{_T_OPEN}"
+        page = f'</w:t></w:r></w:p><w:p><w:r><w:br w:type="page"/></w:r></w:p><w:p>{ppr}<w:r>{rpr}{_T_OPEN}'
+        return _TEXT_RE.sub(lambda tm: tm.group(0).replace(_S_PARA, new).replace(_S_PAGE, page), r)
+
+    return _RUN_RE.sub(run, para)
 
 
 def _layout_in_text(m: re.Match[str]) -> str:
