@@ -248,3 +248,59 @@ def test_plain_string_cannot_forge_a_paragraph_break(tmp_path: Path) -> None:
         warnings.simplefilter("ignore", XmlCharWarning)
         out = text_of(CompiledTemplate.load(path).render({"v": "x\U0010fff5y"}))
     assert out == ["document: V: xy"]
+
+
+# ------------------------------------------------------------------ seller.logo
+
+
+def _logo_deal(tmp_path: Path, logo_line: str, logo_bytes: bytes | None = tiny_png(), name: str = "logo.png") -> Path:
+    if logo_bytes is not None:
+        (tmp_path / "art").mkdir(exist_ok=True)
+        (tmp_path / "art" / name).write_bytes(logo_bytes)
+    text = (ROOT / "samples" / "deal-en_US.yaml").read_text(encoding="utf-8")
+    text = text.replace("  name: Northwind Analytics Ltd.\n", "  name: Northwind Analytics Ltd.\n" + logo_line, 1)
+    path = tmp_path / "deal.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_logo_path_is_relative_to_the_deal_and_checked(tmp_path: Path) -> None:
+    from bidgen.errors import BidgenError
+    from bidgen.inputs.load import load_deal
+
+    deal = load_deal(_logo_deal(tmp_path, "  logo: art/logo.png\n"))
+    assert deal.seller.logo == str((tmp_path / "art" / "logo.png").resolve())
+    cases = [
+        ("  logo: art/missing.png\n", tiny_png(), "no such file"),
+        ("  logo: art/logo.gif\n", b"GIF89a" + b"\0" * 20, "not a PNG or JPEG"),
+        ("  logo: art/big.png\n", tiny_png() + b"\0" * (5 * 1024 * 1024), "limit"),
+    ]
+    for line, data, message in cases:
+        name = line.split("/")[-1].strip()
+        path = _logo_deal(tmp_path, line, data, name if "missing" not in name else "logo.png")
+        with pytest.raises(BidgenError) as err:
+            load_deal(path)
+        text = str(err.value)
+        assert "seller.logo" in text and message in text and "deal.yaml:" in text
+
+
+def test_logo_on_the_cover_and_in_the_header_of_every_built_in_document(tmp_path: Path) -> None:
+    from bidgen.inputs.load import load_deal, load_meeting, load_tender
+    from bidgen.pipeline import make_all
+
+    deal = load_deal(_logo_deal(tmp_path, "  logo: art/logo.png\n"))
+    written = make_all(deal, tmp_path / "out", tender=load_tender(ROOT / "samples" / "tender-en_US.yaml"),
+                       meeting=load_meeting(ROOT / "samples" / "meeting-en_US.yaml"))
+    docs = {w.path.name.split("_")[0]: w.path for w in written if w.path.suffix == ".docx"}
+    assert set(docs) == {"Proposal", "Bid", "Memo", "Brief"}
+    for kind, path in docs.items():
+        d = docx.Document(str(path))
+        header = d.sections[0].header._element
+        assert header.xpath(".//w:drawing"), f"{kind}: no logo in the header"
+        body_images = len(d.inline_shapes)
+        assert body_images == (1 if kind in ("Proposal", "Bid") else 0), kind
+    plain = make_all(load_deal(ROOT / "samples" / "deal-en_US.yaml"), tmp_path / "plain")
+    for w in plain:
+        if w.path.suffix == ".docx":
+            with zipfile.ZipFile(w.path) as zf:
+                assert not [n for n in zf.namelist() if n.startswith("word/media/")]

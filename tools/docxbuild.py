@@ -250,6 +250,8 @@ class TemplateBuilder:
         hp = sec.header.add_paragraph()
         hp.style = self.doc.styles["Header"]
         hp.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)
+        # the seller's logo (deal key seller.logo) before the left text, when the deal has one
+        hp.add_run("{% if seller.logo_small %}{{ seller.logo_small }} {% endif %}")
         hp.add_run(left)
         hp.add_run("\t" + right)
         self._bottom_border(hp)
@@ -298,6 +300,12 @@ class TemplateBuilder:
         ppr.append(pbdr)
 
     # -- paragraphs -------------------------------------------------------------------
+    def logo(self, align: str = "center") -> None:
+        """The seller's logo (``seller.logo``) on a paragraph of its own, only when the deal has one."""
+        self.tag("{%p if seller.logo %}")
+        self.para("{{ seller.logo }}", align=align)
+        self.tag("{%p endif %}")
+
     def title(self, text: str) -> None:
         self.doc.add_paragraph(text, style="Title")
 

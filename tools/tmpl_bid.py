@@ -323,6 +323,7 @@ def _cover(b: BidBuilder) -> None:
     L = b.L
     b.cover_page()
     b.spacer(70)
+    b.logo()
     b.title(L["cover_title"])
     b.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     b.para(("{{ tender.title }}", "ba"), align="center", size=16)

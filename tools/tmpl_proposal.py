@@ -86,6 +86,7 @@ def build(locale: str) -> TemplateBuilder:
     # cover
     b.cover_page()
     b.spacer(60)
+    b.logo(align="left")
     b.title("{{ project.name }}")
     b.subtitle(L["doc"])
     b.spacer(30)

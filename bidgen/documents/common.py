@@ -27,6 +27,8 @@ from bidgen.inputs.models import Deal
 from ..money import Pricing, compute_pricing
 from ..words import amount_in_words, format_money_text
 from ..words.people import Person, greeting, reference
+from ..docx.images import Image
+from docx.shared import Mm
 from bidgen.paths import safe_component
 from .strings import currency_name, join_list, text
 
@@ -315,6 +317,24 @@ def terms_context(facts: DealFacts) -> dict[str, Any]:
     }
 
 
+#: (height, widest) of the seller's logo on a cover and in a header, in EMU (18 mm / 60 mm, 8 mm / 35 mm).
+COVER_LOGO = (Mm(18), Mm(60))
+HEADER_LOGO = (Mm(8), Mm(35))
+
+
+def seller_logo(facts: DealFacts, box: tuple[int, int]) -> Image | str:
+    """The seller's logo (``seller.logo``) sized to ``box`` (height, then at most that wide), or ""."""
+    path = facts.deal.seller.logo
+    if not path:
+        return ""
+    image = Image.from_file(path)
+    height, widest = box
+    width, _ = Image(image.data, height=height, name=image.name).extent()
+    if width > widest:
+        return Image(image.data, width=widest, name=image.name)
+    return Image(image.data, height=height, name=image.name)
+
+
 def party_context(facts: DealFacts) -> dict[str, Any]:
     d = facts.deal
     s = d.seller
@@ -329,6 +349,8 @@ def party_context(facts: DealFacts) -> dict[str, Any]:
             "contact_phone": (s.contact.phone or "") if s.contact else "",
             "contact_email": (s.contact.email or "") if s.contact else "",
             "contact_line": contact_line(facts),
+            "logo": seller_logo(facts, COVER_LOGO),
+            "logo_small": seller_logo(facts, HEADER_LOGO),
         },
         "client": {
             "name": d.client.name,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import field_validator
-
+from pathlib import Path
 from typing import Annotated
+
+from pydantic import ValidationInfo, field_validator
 
 from bidgen.inputs.base import (
     KNOWN_APPROVAL_LEVELS,
@@ -117,6 +118,33 @@ class Seller(Party):
 
     legal_representative: Text | None = None
     contact: Contact | None = None
+    logo: Text | None = None  # extension: a PNG or JPEG file, relative to the deal file
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_file(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The logo as an absolute path, checked: it exists, is PNG or JPEG, ≤ LOGO_MAX_BYTES."""
+        if value is None:
+            return None
+        base = (info.context or {}).get("base_dir")
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            path = Path(base or ".") / path
+        path = path.resolve()
+        if not path.is_file():
+            raise ValueError(f"no such file: {str(path)!r} (a path relative to the deal file)")
+        size = path.stat().st_size
+        if size > LOGO_MAX_BYTES:
+            raise ValueError(f"the logo is {size:,} bytes; the limit is {LOGO_MAX_BYTES:,} (5 MB)")
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+            raise ValueError(f"not a PNG or JPEG image: {path.name!r}")
+        return str(path)
+
+
+#: The largest logo file a deal may name (``seller.logo``).
+LOGO_MAX_BYTES = 5 * 1024 * 1024
 
 
 class PainPoint(Model):

@@ -85,16 +85,20 @@ def validate_mapping(
     *,
     file: str | None = None,
     line_of: Callable[[Loc], int | None] | None = None,
+    base_dir: str | Path | None = None,
 ) -> M:
     """Validate a raw mapping as ``cls``; all problems at once as :class:`ValidationErrors`.
 
     For loaders of other formats (spreadsheets): pass ``file`` for the messages and,
-    if known, ``line_of(loc)`` giving the line of a key path.
+    if known, ``line_of(loc)`` giving the line of a key path.  Relative paths in the data
+    (``seller.logo``) are relative to ``base_dir``, by default the folder of ``file``.
     """
     if not isinstance(data, dict):
         raise InputError("expected a mapping of keys at the top level", file=file, line=1)
+    if base_dir is None and file:
+        base_dir = Path(file).parent
     try:
-        return cls.model_validate(data)
+        return cls.model_validate(data, context={"base_dir": str(base_dir) if base_dir else None})
     except ValidationError as exc:
         raise ValidationErrors(translate(exc, cls, file=file, line_of=line_of)) from None
 
