@@ -216,3 +216,16 @@ def test_whole_dollar_amounts_in_table_cells_are_traced(tmp_path):
     findings = _fig(check_paths([doc, deal_file]))
     assert [f.rule for f in findings] == ["FIG-UNTRACED"] and findings[0].where.path.startswith("table ")
     assert "the amount of item 1, 456,000 TWD" in findings[0].message
+
+
+@pytest.mark.parametrize(("text", "decimal", "found"), [
+    ("The total investment is 165,849.00 (including 5% tax)", ".", [("money", "165849.00"), ("percent", "5")]),
+    ("Arabic ships with release 4.20 in Q1 2027", ".", []),
+    ("USD 3,000 bid bond", ".", [("money", "3000")]),
+    ("约 50 万元", ".", [("money", "500000")]),
+    ("Tender GLH-ITT-2026-031, 07:00 to 22:00 Gulf time", ".", []),
+    ("156.849,00 € einschließlich 5 % Steuer", ",", [("money", "156849.00"), ("percent", "5")]),
+    ("%5 vergi", ",", [("percent", "5")]),
+])
+def test_what_counts_as_a_figure(text, decimal, found):
+    assert [(f.kind, str(f.value)) for f in read_figures(text, decimal, 2)] == found

@@ -340,7 +340,10 @@ def read_figures(text: str, decimal: str, digits: int, *, whole_cell: bool = Fal
             continue  # part of a date, a time, a reference or a range: 2026-11-20, 07:00, GLH-ITT-2026-031
         marked = bool(_BEFORE.search(before[-12:]) or _AFTER.match(after[:20]))
         frac = raw.rsplit(decimal, 1)[1] if decimal in raw else ""
-        as_money = marked or (digits > 0 and len(frac) == digits)
+        grouped = len(re.sub(r"\D", "", raw.rsplit(decimal, 1)[0] if frac else raw)) > 3
+        # an unmarked number with the currency's decimals is an amount in a table cell, or in prose when it is
+        # grouped (165,849.00); "release 4.20" or "version 2.10" in a sentence is not
+        as_money = marked or (digits > 0 and len(frac) == digits and (whole_cell or grouped))
         if not as_money and whole_cell and digits == 0 and raw == stripped and not frac:
             as_money = (len(raw) > 3) and _norm(val) not in set(counts)
         if as_money:
