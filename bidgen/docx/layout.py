@@ -15,7 +15,10 @@ document (``bidgen.docx.render``), so user templates benefit too.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
+from itertools import accumulate
 from dataclasses import dataclass
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -123,7 +126,7 @@ def _twips(milli_em: float, fmt: _Fmt) -> float:
 
 
 def _paragraph_pieces(p, styles: Styles) -> list[list[tuple[str, _Fmt]]]:  # noqa: ANN001
-    """The paragraph's text as lines (split at w:br), each a list of (character, format)."""
+    """The paragraph's text as lines (split at w:br), each a list of (text, format) runs."""
     ppr = p.find(f"{_w}pPr")
     pstyle = ppr.find(f"{_w}pStyle") if ppr is not None else None
     pfmt = styles.para(pstyle.get(f"{_w}val") if pstyle is not None else None)
@@ -132,7 +135,7 @@ def _paragraph_pieces(p, styles: Styles) -> list[list[tuple[str, _Fmt]]]:  # noq
         fmt = _rpr_fmt(r.find(f"{_w}rPr"), pfmt)
         for child in r:
             if child.tag == f"{_w}t" and child.text:
-                lines[-1].extend((ch, fmt) for ch in child.text)
+                lines[-1].append((child.text, fmt))
             elif child.tag in (f"{_w}br", f"{_w}cr"):
                 lines.append([])
             elif child.tag == f"{_w}tab":
@@ -140,46 +143,62 @@ def _paragraph_pieces(p, styles: Styles) -> list[list[tuple[str, _Fmt]]]:  # noq
     return lines
 
 
-_BREAK_AFTER = "-/"  # a line may break after a hyphen or a slash (SKU-0042, 套/件)
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_IDEOGRAPH = re.compile(f"[{_IDEOGRAPHS}]")
+_PIECE = re.compile(f"[^\\s{_IDEOGRAPHS}]+")  # what a line cannot break inside
+_SEGMENT = re.compile(r"[^-/]*[-/]?")  # a line may break after a hyphen or a slash (SKU-0042, 套/件)
+
+
+@lru_cache(maxsize=4096)
+def _char_w(ch: str, bold: bool) -> int:
+    return char_width(ch, bold)
+
+
+def _line_widths(line: list[tuple[str, _Fmt]]) -> tuple[str, list[float]]:
+    """A line's text and the width of each of its characters in twips."""
+    text = "".join(t for t, _ in line)
+    widths: list[float] = []
+    for t, f in line:
+        scale = f.size * 20 / 1000 * (1.0 if f.font in _METRIC_FONTS else _OTHER_FONT_FACTOR)
+        widths += [_char_w(ch, f.bold) * scale for ch in t]
+    return text, widths
 
 
 def cell_needs(tc, styles: Styles) -> tuple[float, float]:  # noqa: ANN001 - lxml w:tc
     """(strict, relaxed) narrowest width of a cell's text in twips, margins excluded: strict
     keeps every word, number and SKU whole; relaxed lets a line break after a hyphen or slash
-    (what a table too narrow for every whole word falls back to)."""
+    (what a table too narrow for every whole word falls back to).  A line may break at a space
+    and before or after a CJK ideograph (not at full-width punctuation: 13,524.00（2%） stays
+    whole); a short cell (a unit such as 台（套）) stays on one line."""
     strict = relaxed = 0.0
     for p in tc.iter(f"{_w}p"):
         for line in _paragraph_pieces(p, styles):
-            text = "".join(ch for ch, _ in line).strip()
-            if not text:
+            text, widths = _line_widths(line)
+            stripped = text.strip()
+            if not stripped:
                 continue
-            if len(text) <= _SHORT and " " not in text:
-                full = sum(_twips(char_width(ch, f.bold), f) for ch, f in line if not ch.isspace())
+            if len(stripped) <= _SHORT and " " not in stripped:
+                full = sum(w for ch, w in zip(text, widths) if not ch.isspace())
                 strict, relaxed = max(strict, full), max(relaxed, full)
                 continue
-            piece = seg = 0.0
-            for ch, f in line:
-                if ch.isspace():
-                    piece = seg = 0.0
-                    continue
-                w = _twips(char_width(ch, f.bold), f)
-                if _ideograph(ch):
-                    strict, relaxed = max(strict, piece, w), max(relaxed, seg, w)
-                    piece = seg = 0.0
-                    continue
-                piece += w
-                seg += w
-                strict, relaxed = max(strict, piece), max(relaxed, seg)
-                if ch in _BREAK_AFTER:
-                    seg = 0.0
+            prefix = list(accumulate(widths, initial=0.0))
+            for m in _IDEOGRAPH.finditer(text):  # an ideograph alone is the narrowest a line can be
+                strict, relaxed = max(strict, widths[m.start()]), max(relaxed, widths[m.start()])
+            for m in _PIECE.finditer(text):
+                start, end = m.span()
+                strict = max(strict, prefix[end] - prefix[start])
+                for seg in _SEGMENT.finditer(text, start, end):
+                    relaxed = max(relaxed, prefix[seg.end()] - prefix[seg.start()])
     return strict, relaxed
 
 
-def _margins(tbl, tc) -> int:  # noqa: ANN001
+def _margins(tbl, tc=None) -> int:  # noqa: ANN001
+    """Left plus right margin of a cell (its own, else the table's, else Word's default)."""
     total = 0
     for side, default in (("left", 108), ("right", 108)):
         value = None
-        for holder in (tc.find(f"{_w}tcPr/{_w}tcMar"), tbl.find(f"{_w}tblPr/{_w}tblCellMar")):
+        own = tc.find(f"{_w}tcPr/{_w}tcMar") if tc is not None else None
+        for holder in (own, tbl.find(f"{_w}tblPr/{_w}tblCellMar")):
             if holder is not None:
                 el = holder.find(f"{_w}{side}")
                 if el is None:
@@ -214,17 +233,32 @@ def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
         return False
     strict = [0.0] * len(grid)
     relaxed = [0.0] * len(grid)
+    # measuring is the cost: per column, only the cells whose longest run of characters without a
+    # space comes near the column's longest (no glyph is more than about twice as wide as another
+    # in these fonts, so a cell under 45 % of the longest cannot be the widest)
+    cells: list[list[tuple[int, object]]] = [[] for _ in grid]
     for tr in tbl.findall(f"{_w}tr"):
         j = 0
         for tc in tr.findall(f"{_w}tc"):
             span = _span(tc)
             if span == 1 and j < len(grid):
-                s_need, r_need = cell_needs(tc, styles)
-                if s_need:
-                    room = _margins(tbl, tc) + _SAFETY_TWIPS
-                    strict[j] = max(strict[j], s_need * _SAFETY + room)
-                    relaxed[j] = max(relaxed[j], r_need * _SAFETY + room)
+                text = "".join(t.text or "" for t in tc.iter(f"{_w}t"))
+                longest = max((len(tok) for tok in text.split()), default=0)
+                if longest:
+                    cells[j].append((longest, tc))
             j += span
+    table_margins = _margins(tbl)
+    for j, column in enumerate(cells):
+        top = max((n for n, _ in column), default=0)
+        for n, tc in column:
+            if n < 0.45 * top:
+                continue
+            s_need, r_need = cell_needs(tc, styles)
+            if s_need:
+                own = tc.find(f"{_w}tcPr/{_w}tcMar") is not None
+                room = (_margins(tbl, tc) if own else table_margins) + _SAFETY_TWIPS
+                strict[j] = max(strict[j], s_need * _SAFETY + room)
+                relaxed[j] = max(relaxed[j], r_need * _SAFETY + room)
     if all(n <= g for n, g in zip(strict, grid)):
         return False
     total = sum(grid)
