@@ -362,3 +362,40 @@ def test_a_row_whose_deal_id_is_a_near_miss_stops_that_deal(tmp_path, capsys):
     assert f"deals.xlsx:items!A{row}" in err and "did you mean 'D-2026-0107'" in err
     assert not (out / "D-2026-0107").exists()
     assert len(list((out / "D-2026-0042").glob("*.docx"))) == 4
+
+
+def test_a_surrogate_escape_in_a_cell_is_removed_with_a_warning_naming_the_cell(tmp_path, capsys):
+    """Excel writes an unpaired surrogate as ``_xD800_``; it used to crash the whole batch."""
+    path, wb = _sample_workbook(tmp_path)
+    deals = wb["deals"]
+    headers = [c.value for c in deals[1]]
+    col = headers.index("client.name") + 1
+    row = next(r for r in range(2, deals.max_row + 1) if deals.cell(row=r, column=1).value == "D-2026-0107")
+    deals.cell(row=row, column=col, value="Gulf _xD800_Logistics Holding LLC")
+    wb.save(path)
+    out = tmp_path / "out"
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    cell = f"{openpyxl.utils.get_column_letter(col)}{row}"
+    assert f"deals!{cell} (client.name): removed control characters or unpaired surrogates" in err
+    proposal = next((out / "D-2026-0107").glob("Proposal_*.docx"))
+    assert "Gulf Logistics Holding LLC" in read_docx(proposal).all_text()
+
+
+@pytest.mark.parametrize("value", [1e308, 1e28])
+def test_a_huge_number_cell_is_a_located_error_not_a_crash(tmp_path, capsys, value):
+    path, wb = _sample_workbook(tmp_path)
+    items = wb["items"]
+    headers = [c.value for c in items[1]]
+    col = headers.index("unit_price") + 1
+    row = next(r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107")
+    items.cell(row=row, column=col, value=value)
+    wb.save(path)
+    out = tmp_path / "out"
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "deal D-2026-0107: not written" in err and "unit_price" in err
+    assert "Traceback" not in err
+    assert len(list((out / "D-2026-0042").glob("*.docx"))) == 4

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from decimal import Decimal, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from bidgen.inputs.sheets import Column
@@ -74,9 +74,12 @@ def excel_decimal(value: float | int | Decimal) -> Decimal:
 
 def _tidy(value: Decimal) -> Decimal:
     """Drop trailing zeros of a fraction without turning 48000 into 4.8E+4."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+    try:
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+        return value.normalize()
+    except InvalidOperation:  # beyond the context's precision (1e308): the model's limits refuse it, located
+        return value
 
 
 _TRUE = {"yes", "true", "y"}

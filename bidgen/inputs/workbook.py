@@ -174,6 +174,8 @@ def _read_row(table: Table, i: int, cols: dict[int, Column | None], base: Loc,
             continue
         try:
             value = cell_value(cell.value, column, cell.number_format, cell.error)
+            if isinstance(value, str):
+                value = _clean_text(value, table.place(i, j), column.key)
         except CellProblem as exc:
             rec.errors.append(CellError(str(exc), place=table.place(i, j), key=column.key, deal=deal))
             rec.refused.add(base + tuple(column.key.split(".")) if column.key != "value" else base)
@@ -182,6 +184,30 @@ def _read_row(table: Table, i: int, cols: dict[int, Column | None], base: Loc,
         loc = base + parts if column.key != "value" else base
         rec.cells[loc] = (table, i, j, column.key)
     return where
+
+
+def _clean_text(value: str, place: str, key: str) -> str:
+    """The one rule for text of every input format (:mod:`bidgen.limits`): over-long text is an
+    error; control characters and unpaired surrogates (Excel's ``_xD800_``) are removed with one
+    warning naming the cell."""
+    from bidgen.limits import UNPRINTABLE_RE, current as current_limits, strip_unprintable
+
+    limit = current_limits().max_text_length
+    if len(value) > limit:
+        raise CellProblem(f"text of {len(value):,} characters; the limit is {limit:,} "
+                          "(limits.max_text_length in the workspace)")
+    if "\r" in value or UNPRINTABLE_RE.search(value):
+        new = strip_unprintable(value)
+        if new != value.replace("\r\n", "\n").replace("\r", "\n"):
+            import warnings
+
+            from bidgen.inputs.read import InputCleaned
+
+            names = ", ".join(sorted({f"U+{ord(c):04X}" for c in UNPRINTABLE_RE.findall(value)})[:8])
+            warnings.warn(InputCleaned(f"{place} ({key}): removed control characters or unpaired "
+                                       f"surrogates ({names})"), stacklevel=2)
+        return new
+    return value
 
 
 def _owner_text(table: Table, i: int) -> str | None:
