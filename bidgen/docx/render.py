@@ -80,7 +80,7 @@ _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _IN_TAG_RE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _JINJA_TAG_RE = re.compile(r"\{[{%#].*?[}%#]\}", re.DOTALL)
 _REL_PREFIX_RE = re.compile(rb'xmlns:(\w+)="http://schemas\.openxmlformats\.org/officeDocument/2006/relationships"')
-_REL_ATTR_CACHE: dict[bytes, re.Pattern[bytes]] = {}
+_REL_ATTR_CACHE: dict[tuple[bytes, ...], re.Pattern[bytes]] = {}
 _RICH_CLASSES = frozenset({"RichText", "RichTextParagraph", "Listing"})
 _ENTITIES = {"&amp;": "&", "&quot;": '"', "&apos;": "'", "&#39;": "'", "&#34;": '"'}
 
@@ -512,16 +512,19 @@ class CompiledTemplate:
         its ``.rels``: an object that brings its own XML (``RichText(url_id=…)``, a hand-made
         drawing) must not point at nothing.  (Attributes of every prefix the part binds to the
         relationships namespace, found on the bytes: no tree is needed.)"""
-        prefixes = set(_REL_PREFIX_RE.findall(data))
+        prefixes = tuple(sorted(set(_REL_PREFIX_RE.findall(data))))
         if not prefixes:
             return
         known = self._rel_ids.get(part, frozenset()) | (frozenset(images.images) if images else frozenset())
-        pattern = re.compile(rb"<([\w:]+)[^>]*?\s(?:" + b"|".join(re.escape(p) for p in sorted(prefixes))
-                             + rb"):\w+=\"([^\"]*)\"")
-        for m in _REL_ATTR_CACHE.setdefault(pattern.pattern, pattern).finditer(data):
-            rid = m.group(2).decode("utf-8", "replace")
+        pattern = _REL_ATTR_CACHE.get(prefixes)
+        if pattern is None:
+            pattern = _REL_ATTR_CACHE[prefixes] = re.compile(
+                rb"\s(?:" + b"|".join(re.escape(p) for p in prefixes) + rb"):[A-Za-z]+=\"([^\"]*)\"")
+        for m in pattern.finditer(data):
+            rid = m.group(1).decode("utf-8", "replace")
             if rid not in known:
-                what = m.group(1).decode("utf-8", "replace").rpartition(":")[2]
+                start = data.rfind(b"<", 0, m.start())
+                what = data[start + 1:m.start()].split(b" ", 1)[0].decode("utf-8", "replace").rpartition(":")[2]
                 raise RenderError(
                     f"the rendered part refers to relationship {rid!r} (in a {what} element) that "
                     f"{_rels_name(part)} does not define; a value that brings its own XML (RichText with "
