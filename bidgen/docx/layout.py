@@ -218,6 +218,18 @@ def _span(tc) -> int:  # noqa: ANN001
         return 1
 
 
+def _max_size(tbl, styles: Styles) -> float:  # noqa: ANN001
+    """The largest font size (points) a table's text can have: its paragraph styles and run sizes."""
+    size = styles.para(None).size
+    for st in tbl.iter(f"{_w}pStyle"):
+        size = max(size, styles.para(st.get(f"{_w}val")).size)
+    for sz in tbl.iter(f"{_w}sz"):
+        val = sz.get(f"{_w}val") or ""
+        if val.isdigit():
+            size = max(size, int(val) / 2)
+    return size
+
+
 def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
     """Resize one table's columns (grid and cell widths) so that no piece of text breaks; the
     table's width stays.  Returns whether anything changed."""
@@ -248,6 +260,11 @@ def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
                     cells[j].append((longest, tc))
             j += span
     table_margins = _margins(tbl)
+    if tbl.find(f".//{_w}tcMar") is None:  # quick answer: no piece can outgrow its column
+        em = _max_size(tbl, styles) * 20 * _OTHER_FONT_FACTOR * _SAFETY  # the widest glyph is 1 em
+        room = table_margins + _SAFETY_TWIPS
+        if all(max((n for n, _ in column), default=0) * em + room <= g for column, g in zip(cells, grid)):
+            return False
     for j, column in enumerate(cells):
         top = max((n for n, _ in column), default=0)
         for n, tc in column:
