@@ -8,6 +8,7 @@ the edit must be reported with its document, its place and its text.
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 import subprocess
 from pathlib import Path
 
@@ -229,3 +230,30 @@ def test_whole_dollar_amounts_in_table_cells_are_traced(tmp_path):
 ])
 def test_what_counts_as_a_figure(text, decimal, found):
     assert [(f.kind, str(f.value)) for f in read_figures(text, decimal, 2)] == found
+
+
+@pytest.mark.parametrize(("key", "old", "new"), [
+    ("en_US", "(including 5% tax;", "(including 60% tax;"),  # 60% is a milestone share: traced, but not as tax
+    ("en_US", "(including 5% tax;", "(including 15% tax;"),
+])
+def test_a_tax_percentage_must_be_the_deal_tax_rate(rendered, tmp_path, key, old, new):
+    """A wrong tax rate in prose used to pass whenever the number stood anywhere else (a milestone
+    share, any library text)."""
+    doc = _edit(_copy(rendered[key], tmp_path, "Proposal"), old, new)
+    findings = _fig(check_paths([doc, *INPUTS[_base(key)]]))
+    assert [f.rule for f in findings] == ["FIG-PERCENT"], [str(f) for f in findings]
+    assert "stated as the tax" in findings[0].message and "tax rate is 5%" in findings[0].message
+
+
+@pytest.mark.parametrize(("text", "start", "end", "tax"), [
+    ("including 5% tax", 10, 11, True),
+    ("含13%增值税", 1, 3, True),
+    ("税率 13%", 3, 5, True),
+    ("12% of customer calls", 0, 2, False),
+    ("Payment is staged 40% / 60%", 18, 20, False),
+    ("税前 13% 折扣", 3, 5, False),
+])
+def test_which_percentages_are_stated_as_the_tax(text, start, end, tax):
+    from bidgen.checks.figures import Figure, _names_tax
+
+    assert _names_tax(text, Figure("percent", Decimal(text[start:end]), text[start:end], start, end, False)) is tax

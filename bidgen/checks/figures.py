@@ -447,8 +447,16 @@ def check_document_figures(doc: Doc, inp: Inputs, out: Collector, library_dirs: 
         for i, fig in enumerate(money):
             _one_amount(doc, place, text, label, money, i, tr, out)
         if out.on(PERCENT) and out.policy.figures.percentages:
+            rate = _norm(inp.pricing.tax_rate_percent)
             for fig in (f for f in figs if f.kind == "percent"):
                 key = _norm(fig.value)
+                if _names_tax(text, fig) and key != rate:
+                    where = doc.at(place)
+                    out.add(PERCENT, (
+                        f"The percentage {fig.text}% ('{_snippet(text, fig)}') is stated as the tax, but the "
+                        f"deal's tax rate is {format(rate, 'f')}%: correct it or the deal."
+                    ), where, [value(doc.label, fig.text + "%", where)])
+                    continue
                 if key in tr.percents or key in tr.literal_percents:
                     continue
                 where = doc.at(place)
@@ -456,6 +464,16 @@ def check_document_figures(doc: Doc, inp: Inputs, out: Collector, library_dirs: 
                     f"The percentage {fig.text}% ('{_snippet(text, fig)}') is none of the deal's "
                     f"percentages ({_listing(tr.percents)}) and appears in none of its texts: correct it or the deal."
                 ), where, [value(doc.label, fig.text + "%", where)])
+
+
+_TAX_AFTER = re.compile(r"\s*[%％]?\s*(?:sales\s+|value[- ]added\s+)?(?:tax\b|VAT\b|GST\b|增值[税稅]|营业税|營業稅|[税稅](?!前|后|後))",
+                        re.I)
+_TAX_BEFORE = re.compile(r"(?:tax\s+rate|\bVAT|\bGST|[税稅]率|增值[税稅]|营业税|營業稅)\s*(?:of|at|is|:|：|为|為|=)?\s*$", re.I)
+
+
+def _names_tax(text: str, fig: Figure) -> bool:
+    """Whether the percentage is stated as the tax: "5% tax", "13% VAT", "含13%增值税", "税率 13%"."""
+    return bool(_TAX_AFTER.match(text, fig.end)) or bool(_TAX_BEFORE.search(text[max(0, fig.start - 24):fig.start]))
 
 
 def _listing(percents: dict[Decimal, list[str]]) -> str:
