@@ -96,6 +96,16 @@ def _check_replace(b: _Budget, text: Any, old: Any, new: Any) -> None:
             raise _too_big(b, len(text) + grows, "replacing text")
 
 
+def _check_padding(b: _Budget, name: str, text: Any, width: Any) -> None:
+    """``indent`` pads every line and ``center`` pads to a width: their size is known before they
+    run (a 10,000-line text indented by 100,000 used to build 1 GB before the size was checked)."""
+    text = str(text)
+    pad = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
+    size = len(text) + pad * (text.count("\n") + 1) if name == "indent" else max(len(text), pad)
+    if size * 64 > b.chars:
+        raise _too_big(b, size, f"the {name} filter")
+
+
 def _check_join(b: _Budget, values: Any) -> None:
     if isinstance(values, (list, tuple)):
         size = sum(len(v) for v in values if isinstance(v, str))
@@ -112,6 +122,8 @@ def _limited_filter(func: Callable[..., Any], name: str = "") -> Callable[..., A
             _check_replace(b, str(args[1]), args[2], args[3])
         elif name == "join" and len(args) >= 2:
             _check_join(b, args[1])
+        elif name in ("indent", "center") and args:  # do_indent(s, width), do_center(value, width)
+            _check_padding(b, name, args[0], args[1] if len(args) > 1 else kwargs.get("width", 0))
         elif name == "format" and any(isinstance(a, str) and _WIDE_SPEC_RE.search(a) for a in args[:2]):
             raise RenderLimit("a format with a width of millions of characters (limits.render_output_mb)")
         return _check_result(b, func(*args, **kwargs))

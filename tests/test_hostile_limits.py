@@ -93,6 +93,8 @@ ABUSE = {
     "giant repeat": "{{ 'x' * 1000000000 }}",
     "giant repeat of a variable": "{{ client * 1000000000 }}",
     "giant center": "{{ client | center(1000000000) }}",
+    "center past one value's share": "{{ client | center(60000000) }}",
+    "giant indent": "{{ ('a\\n' * 10000) | indent(100000) | length }}",
     "giant method": "{{ client.center(1000000000) }}",
     "giant format": "{{ '%01000000000d' % 1 }}",
     "giant str.format": "{{ '{:>1000000000}'.format(1) }}",
