@@ -93,6 +93,10 @@ class Styles:
     """The run format (size, bold, Latin font) that paragraph styles give, through ``basedOn``."""
 
     def __init__(self, styles_root=None) -> None:  # noqa: ANN001 - lxml element of word/styles.xml
+        from lxml import etree
+
+        #: what tells these styles apart from others (for the memo of cell needs)
+        self.key = hash(etree.tostring(styles_root)) if styles_root is not None else 0
         self._base = _Fmt()
         self._raw: dict[str, tuple[str | None, object]] = {}
         self._cache: dict[str, _Fmt] = {}
@@ -162,6 +166,24 @@ def _line_widths(line: list[tuple[str, _Fmt]]) -> tuple[str, list[float]]:
         scale = f.size * 20 / 1000 * (1.0 if f.font in _METRIC_FONTS else _OTHER_FONT_FACTOR)
         widths += [_char_w(ch, f.bold) * scale for ch in t]
     return text, widths
+
+
+_NEEDS: dict[tuple[int, bytes], tuple[float, float]] = {}
+_NEEDS_MAX = 100_000
+
+
+def _cell_needs_cached(tc, styles: Styles) -> tuple[float, float]:  # noqa: ANN001 - lxml w:tc
+    """:func:`cell_needs`, remembered by the cell's XML (a bulk run renders the same header and
+    label cells in every document); ``styles`` are told apart by their content (``key``)."""
+    from lxml import etree
+
+    key = (styles.key, etree.tostring(tc))
+    found = _NEEDS.get(key)
+    if found is None:
+        if len(_NEEDS) >= _NEEDS_MAX:
+            _NEEDS.clear()
+        found = _NEEDS[key] = cell_needs(tc, styles)
+    return found
 
 
 def cell_needs(tc, styles: Styles) -> tuple[float, float]:  # noqa: ANN001 - lxml w:tc
@@ -270,7 +292,7 @@ def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
         for n, tc in column:
             if n < 0.45 * top:
                 continue
-            s_need, r_need = cell_needs(tc, styles)
+            s_need, r_need = _cell_needs_cached(tc, styles)
             if s_need:
                 own = tc.find(f"{_w}tcPr/{_w}tcMar") is not None
                 room = (_margins(tbl, tc) if own else table_margins) + _SAFETY_TWIPS
