@@ -309,3 +309,19 @@ def test_init_puts_a_ready_workbook_with_notes_dropdowns_and_a_frozen_header(tmp
     assert '"yes,no"' in lists
     assert any("zh_CN" in f for f in lists)
     assert by_kind(book_models(path)) == by_kind(sample_models())
+
+
+def test_csv_export_never_writes_a_cell_that_runs_as_a_formula(tmp_path):
+    """``bidgen export`` to CSV used to write ``=HYPERLINK(…)`` and ``+44 …`` raw: Excel runs them."""
+    deal = next(m for m in sample_models() if isinstance(m, Deal) and m.locale == "en_US")
+    client = deal.client.model_copy(update={"name": '=HYPERLINK("http://x.example","click")'})
+    deal = deal.model_copy(update={"client": client})
+    folder = tmp_path / "csv"
+    write_csv_folder([deal], folder)
+    cells = [c for f in folder.glob("*.csv") for line in f.read_text(encoding="utf-8-sig").splitlines()
+             for c in line.split(",")]
+    risky = [c for c in cells if c.lstrip('"').startswith(("=", "+", "-", "@"))]
+    assert not risky, risky
+    assert any(c.lstrip('"').startswith("'=HYPERLINK") for c in cells)
+    assert any(c.lstrip('"').startswith("'+") for c in cells)  # phone numbers, as text
+    assert book_models(folder) == [deal]  # and read back exactly

@@ -380,6 +380,14 @@ def _read_xlsx(p: Path) -> Tables:
 # ---------------------------------------------------------------------------- csv
 
 
+def csv_text(value: str) -> str:
+    """A CSV cell's text: an apostrophe that marks a formula-like text as text (``'=SUM…``,
+    ``'+44 …``, as ``bidgen export`` writes them) is removed, as the spreadsheet would."""
+    if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r") and value[1:2]:
+        return value[1:]
+    return value
+
+
 def _read_csv_folder(folder: Path) -> Tables:
     import pandas as pd
 
@@ -399,6 +407,6 @@ def _read_csv_folder(folder: Path) -> Tables:
             frame = pd.DataFrame()
         except (pd.errors.ParserError, OSError) as exc:
             raise InputError(f"cannot read the CSV file: {exc}", file=str(f)) from None
-        rows = [[Raw(v) if v.strip() else None for v in record] for record in frame.itertuples(index=False)]
+        rows = [[Raw(csv_text(v)) if v.strip() else None for v in record] for record in frame.itertuples(index=False)]
         out.tables[f.stem] = Table(f.stem, label, rows)
     return out

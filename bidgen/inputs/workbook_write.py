@@ -133,7 +133,18 @@ def _csv_value(value: Any, column: Column) -> str:
         return text + "%" if column.kind == "percent" else text
     if isinstance(value, _dt.date):
         return value.isoformat()
-    return str(value)
+    return csv_safe(str(value))
+
+
+#: What spreadsheet programs run as a formula when a CSV cell starts with it.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(text: str) -> str:
+    """``text`` for a CSV cell that Excel or LibreOffice opens as text, never as a formula
+    (``=HYPERLINK(…)``, ``+44 161 …``): a leading apostrophe, the spreadsheet's own mark of text,
+    which the CSV reader removes again (:func:`bidgen.inputs.tables.csv_text`)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 # ---------------------------------------------------------------------------- notes
