@@ -399,3 +399,22 @@ def test_a_huge_number_cell_is_a_located_error_not_a_crash(tmp_path, capsys, val
     assert "deal D-2026-0107: not written" in err and "unit_price" in err
     assert "Traceback" not in err
     assert len(list((out / "D-2026-0042").glob("*.docx"))) == 4
+
+
+def test_the_report_keeps_within_excel_limits(tmp_path, monkeypatch):
+    """More findings than a sheet's 1,048,576 rows used to end the run in a traceback, with no report."""
+    from bidgen.batch import report
+    from bidgen.batch.job import DealResult
+
+    monkeypatch.setattr(report, "EXCEL_ROWS", 6)
+    results = []
+    for k in range(3):
+        r = DealResult(f"D-{k}", "failed")
+        r.findings = [{"severity": "error", "rule": "input", "place": f"deals.xlsx:items!F{n}",
+                       "message": "x" * 40_000} for n in range(3)]
+        results.append(r)
+    path = report.write_report(results, tmp_path)
+    rows = list(openpyxl.load_workbook(path)["findings"].iter_rows(values_only=True))
+    assert len(rows) == 6
+    assert rows[-1][0] == "…" and "5 more findings" in rows[-1][4]
+    assert all(len(r[4]) <= report.EXCEL_CELL for r in rows[1:])

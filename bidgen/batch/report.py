@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bidgen.batch.job import DealResult
+from bidgen.errors import RunFailed
 
 __all__ = ["REPORT", "write_report", "report_json", "deal_row"]
 
@@ -57,9 +58,16 @@ def report_json(results: Sequence[DealResult], outdir: Path, workbook: str,
             "deals": [deal_row(r, outdir) for r in results], "unassigned": list(unassigned)}
 
 
+#: Excel's limits: rows in a sheet, characters in a cell.
+EXCEL_ROWS = 1_048_576
+EXCEL_CELL = 32_767
+
+
 def _set(ws: Any, row: int, col: int, value: Any, number_format: str | None = None) -> None:
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
+        if len(value) > EXCEL_CELL:
+            value = value[: EXCEL_CELL - 1] + "…"
         cell.value = value
         cell.data_type = "s"  # never a formula
         if value.startswith(_RISKY):
@@ -92,6 +100,21 @@ def write_report(results: Sequence[DealResult], outdir: Path, unassigned: Sequen
     for j, h in enumerate(_FINDING_HEADERS, start=1):
         fs.cell(row=1, column=j, value=h).font = bold
     frow = 2
+    room = EXCEL_ROWS - 1  # finding rows a sheet can hold under its header (one kept for "… more")
+    left_out = 0
+
+    def finding(values: Sequence[Any]) -> None:
+        nonlocal frow, left_out
+        if frow > room:
+            left_out += 1
+            return
+        for j, value in enumerate(values, start=1):
+            _set(fs, frow, j, value)
+        frow += 1
+
+    if len(results) + 1 > EXCEL_ROWS:
+        raise RunFailed(f"{len(results):,} deals do not fit in one sheet of {REPORT} (Excel holds "
+                        f"{EXCEL_ROWS:,} rows); split the workbook, or use --format json", exit_code=2)
     for i, r in enumerate(results, start=2):
         row = deal_row(r, outdir)
         _set(ws, i, 1, r.id)
@@ -105,14 +128,14 @@ def write_report(results: Sequence[DealResult], outdir: Path, unassigned: Sequen
         _set(ws, i, 7, row["errors"])
         _set(ws, i, 8, row["warnings"])
         for f in r.findings:
-            for j, key in enumerate(("deal", "severity", "rule", "place", "message"), start=1):
-                _set(fs, frow, j, r.id if key == "deal" else f.get(key) or "")
-            frow += 1
+            finding([r.id] + [f.get(key) or "" for key in ("severity", "rule", "place", "message")])
     for line in unassigned:  # rows of no deal: not used, so listed where sales ops look for errors
         place, _, message = line.partition(": ")
-        for j, value in enumerate(("(no deal)", "error", "WORKBOOK-ROW", place, message), start=1):
+        finding(("(no deal)", "error", "WORKBOOK-ROW", place, message))
+    if left_out:
+        for j, value in enumerate(("…", "", "", "", f"{left_out:,} more findings than a sheet holds: "
+                                   "run with --format json for all of them"), start=1):
             _set(fs, frow, j, value)
-        frow += 1
     for sheet, widths in ((ws, (16, 10, 16, 60, 16, 9, 8, 9)), (fs, (16, 9, 26, 40, 90))):
         sheet.freeze_panes = "A2"
         for j, w in enumerate(widths, start=1):
