@@ -257,3 +257,49 @@ def test_a_looping_workspace_library_text_is_stopped_and_named(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert "warranty.yaml" in proc.stderr and "warranty.standard" in proc.stderr and "render_seconds" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _rezip(src: Path, dest: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info))
+            if data is not None:
+                zout.writestr(info.filename, data)
+        extra = change(None, b"")
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
+    return dest
+
+
+def test_a_template_with_a_doctype_is_refused(tmp_path):
+    """A DOCTYPE (an XXE declaration) in a --template used to be copied into the written proposal."""
+    base = build_template(tmp_path / "t.docx", ["Intro {{ client }}"])
+    evil = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+
+    def change(name, data):  # type: ignore[no-untyped-def]
+        if name == "word/styles.xml":
+            end = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+            return data[:end] + evil + data[end:]
+        return None if name is None else data
+
+    path = _rezip(base, tmp_path / "doctype.docx", change)
+    with pytest.raises(TemplateError) as info:
+        CompiledTemplate.load(path)
+    assert "DOCTYPE" in info.value.message and info.value.where.file == str(path)
+
+
+def test_a_template_with_too_many_members_is_refused_unread(tmp_path):
+    """200,000 zip members in a --template used to end in a struct.error traceback."""
+    base = build_template(tmp_path / "t.docx", ["Intro {{ client }}"])
+
+    def change(name, data):  # type: ignore[no-untyped-def]
+        if name is None:
+            return {f"junk/{i}.bin": b"" for i in range(10_001)}
+        return data
+
+    path = _rezip(base, tmp_path / "many.docx", change)
+    with pytest.raises(TemplateError) as info:
+        CompiledTemplate.load(path)
+    assert "10,002" in info.value.message or "zip members" in info.value.message

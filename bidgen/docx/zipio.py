@@ -54,13 +54,22 @@ def read_members(data: bytes, source: str) -> list[RawMember]:
 
     Raises TemplateError naming ``source`` if the bytes are not a readable zip.
     """
+    from bidgen.limits import current
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error) as exc:
         raise TemplateError(f"not a .docx (zip) file: {exc}", file=source) from exc
+    if len(infos) > MAX_MEMBERS:
+        raise TemplateError(f"a template with {len(infos):,} zip members (a Word file has a few dozen; at most "
+                            f"{MAX_MEMBERS:,})", file=source)
+    cap = int(current().readback_part_mb * 1024 * 1024)
     members = []
     for info in infos:
+        if info.file_size > cap:
+            raise TemplateError(f"member {info.filename!r} is {info.file_size:,} bytes uncompressed, above the "
+                                f"limit of {cap:,} (limits.readback_part_mb)", file=source)
         if info.flag_bits & 0x1:
             raise TemplateError(f"encrypted member {info.filename!r}", file=source)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -68,8 +77,27 @@ def read_members(data: bytes, source: str) -> list[RawMember]:
                 f"member {info.filename!r}: unsupported compression {info.compress_type}",
                 file=source,
             )
-        members.append(_raw_member(data, info, source))
+        member = _raw_member(data, info, source)
+        if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in head(member, 4096):
+            raise TemplateError(f"member {info.filename!r} declares a DOCTYPE (entities, external references): "
+                                "Word documents have none; save the template again from Word", file=source)
+        members.append(member)
     return members
+
+
+#: A Word file has a few dozen parts; a template with more than this many is refused unread.
+MAX_MEMBERS = 10_000
+
+
+def head(member: RawMember, size: int) -> bytes:
+    """The first ``size`` uncompressed bytes of a member (a DOCTYPE stands before the root element),
+    inflating no more than that."""
+    if member.method == zipfile.ZIP_STORED:
+        return member.compressed[:size]
+    try:
+        return zlib.decompressobj(-15).decompress(member.compressed, size)
+    except zlib.error as exc:
+        raise TemplateError(f"zip member {member.name!r} is corrupt: {exc}") from exc
 
 
 def _raw_member(data: bytes, info: zipfile.ZipInfo, source: str) -> RawMember:
@@ -97,7 +125,11 @@ def inflate(member: RawMember) -> bytes:
     if member.method == zipfile.ZIP_STORED:
         out = member.compressed
     else:
-        out = zlib.decompress(member.compressed, -15)
+        try:
+            inflater = zlib.decompressobj(-15)
+            out = inflater.decompress(member.compressed, member.size + 1)  # never more than it claims
+        except zlib.error as exc:
+            raise TemplateError(f"zip member {member.name!r} is corrupt: {exc}") from exc
     if zlib.crc32(out) != member.crc or len(out) != member.size:
         raise TemplateError(f"zip member {member.name!r} fails its CRC check")
     return out
