@@ -9,6 +9,7 @@ Every limit has a default and can be changed in a workspace's ``bidgen-workspace
       render_output_mb: 64         # text one template part may produce
       readback_part_mb: 64         # uncompressed size of one XML part read back (check, read-back)
       readback_elements: 1000000   # XML elements in one part read back
+      workbook_part_mb: 256        # uncompressed size of one part of a deals workbook (.xlsx)
 
 (see docs/input.md, "Limits").  :func:`configure` sets them for the current run (the CLI
 does it for the workspace it uses); :func:`current` returns them.
@@ -42,6 +43,7 @@ class Limits:
     render_output_mb: float = 64.0
     readback_part_mb: float = 64.0
     readback_elements: int = 1_000_000
+    workbook_part_mb: float = 256.0
 
 
 _CURRENT: contextvars.ContextVar[Limits] = contextvars.ContextVar("bidgen_limits", default=Limits())
@@ -78,6 +80,7 @@ _BOUNDS: dict[str, tuple[Decimal, Decimal]] = {
     "render_output_mb": (Decimal("0.1"), Decimal(2048)),
     "readback_part_mb": (Decimal("0.1"), Decimal(2048)),
     "readback_elements": (Decimal(100), Decimal(100_000_000)),
+    "workbook_part_mb": (Decimal(1), Decimal(4096)),
 }
 
 

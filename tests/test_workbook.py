@@ -325,3 +325,28 @@ def test_csv_export_never_writes_a_cell_that_runs_as_a_formula(tmp_path):
     assert any(c.lstrip('"').startswith("'=HYPERLINK") for c in cells)
     assert any(c.lstrip('"').startswith("'+") for c in cells)  # phone numbers, as text
     assert book_models(folder) == [deal]  # and read back exactly
+
+
+def test_a_workbook_bomb_is_refused_before_it_is_unpacked(tmp_path):
+    """A small .xlsx whose sheet unpacks to gigabytes used to be read whole (3 GB of memory)."""
+    import zipfile
+
+    from bidgen import limits
+    from bidgen.errors import InputError
+
+    src = write_workbook(sample_models(), tmp_path / "deals.xlsx")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<!--" + b" " * (3 * 1024 * 1024) + b"--></sheetData>")
+            zout.writestr(info.filename, data)
+    token = limits.configure(limits.Limits(workbook_part_mb=2))
+    try:
+        with pytest.raises(InputError) as info:
+            read_workbook(bomb)
+    finally:
+        limits.reset(token)
+    assert "limits.workbook_part_mb" in str(info.value) and "sheet1.xml" in str(info.value)
+    assert read_workbook(src).entries  # the same workbook without the padding reads as before

@@ -349,6 +349,33 @@ def _read_sheet_general(xml: bytes, strings: list[str], formats: list[str], epoc
     return rows
 
 
+#: An .xlsx holds a few dozen parts; more than this is refused before any is read.
+MAX_PARTS = 10_000
+
+
+def _within_limits(zf: zipfile.ZipFile, p: Path) -> None:
+    """Refuse a workbook whose parts would unpack past ``limits.workbook_part_mb`` (a 1.6 MB file
+    can hold a 1.5 GB sheet), before anything is inflated; each part is also read with that cap."""
+    from bidgen.limits import current
+
+    infos = zf.infolist()
+    if len(infos) > MAX_PARTS:
+        raise InputError(f"a workbook with {len(infos):,} zip parts (at most {MAX_PARTS:,})", file=str(p))
+    cap = int(current().workbook_part_mb * 1024 * 1024)
+    for info in infos:
+        if info.file_size > cap:
+            raise InputError(f"part {info.filename} unpacks to {info.file_size:,} bytes, above the limit of {cap:,} "
+                             "(limits.workbook_part_mb in the workspace)", file=str(p))
+    def capped(name: str) -> bytes:  # the sizes a zip states can lie: count while inflating
+        with zf.open(name) as fh:
+            data = fh.read(cap + 1)
+        if len(data) > cap:
+            raise InputError(f"part {name} unpacks to more than {cap:,} bytes (limits.workbook_part_mb)", file=str(p))
+        return data
+
+    zf.read = capped  # type: ignore[method-assign]  # every later read of this file is capped
+
+
 def _read_xlsx(p: Path) -> Tables:
     from lxml import etree
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
@@ -357,6 +384,7 @@ def _read_xlsx(p: Path) -> Tables:
     name = p.name
     try:
         with zipfile.ZipFile(p) as zf:
+            _within_limits(zf, p)
             parts = _sheet_parts(zf)
             book = zf.read("xl/workbook.xml")
             epoch = CALENDAR_MAC_1904 if re.search(rb'date1904="(1|true)"', book) else CALENDAR_WINDOWS_1900
