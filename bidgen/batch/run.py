@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 from bidgen.batch.job import DealJob, DealResult, Shared, error_dict, run_deal
 from bidgen.batch.manifest import MANIFEST, Manifest, input_hash, shared_hash
 from bidgen.batch.report import REPORT, write_report
-from bidgen.errors import BidgenError, InputError, OutputClash, ValidationErrors
+from bidgen.errors import BidgenError, InputError, ValidationErrors
 
 __all__ = ["BatchOptions", "BatchResult", "run_batch", "plan_folders", "InlineExecutor"]
 

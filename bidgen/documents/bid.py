@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bidgen.documents.output import Rendered, Written, render_bytes, template_path, write_set
-from ..errors import InputError, RenderError
+from ..errors import InputError
 from bidgen.inputs.models import Deal, Requirement, Tender
 from ..words import amount_in_words
 from .bid_strings import bid_text, part_number

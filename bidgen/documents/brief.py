@@ -24,8 +24,6 @@ from typing import TYPE_CHECKING, Any, Sequence
 from ..library import Library
 from bidgen.inputs.models import Deal
 from .brief_strings import brief_text
-from bidgen.paths import output_path
-
 from .common import DealFacts, base_context, deal_facts, document_number, project_name
 from .content import selection_facts
 
@@ -427,14 +425,11 @@ def render_brief(
     source: str = "",
 ) -> Rendered:
     """The internal brief rendered in memory (not yet written)."""
-    from bidgen.documents.output import Rendered, load_library, template_path
-    from bidgen.docx.render import CompiledTemplate
+    from bidgen.documents.output import Rendered, load_library, render_bytes
 
     facts = facts or deal_facts(deal, locale, library_dirs)
     ctx, explain = brief_context(facts, load_library(library_dirs), draft=draft, policy=policy)
-    tpl = CompiledTemplate.load(template_path("brief", facts.locale, template))
-    data = tpl.render(ctx)
-    path = output_path(Path(outdir), "brief", deal.client.code, deal.issue_date)
+    path, data = render_bytes("brief", ctx, facts, Path(outdir), template)
     return Rendered("brief", path, data, explain=explain, source=source or f"deal {deal.id}")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -195,30 +194,3 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, fsync: bool = Tru
     from bidgen.docx.commit import Pending, commit_files
 
     return commit_files([Pending(Path(path), data)], fsync=fsync, mkdirs=False)[0]
-
-
-def _target_mode(target: Path) -> int:
-    try:
-        return target.stat().st_mode & 0o7777
-    except OSError:
-        return 0o644
-
-
-def _silent_unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -31,7 +31,7 @@ from bidgen.errors import InputError, ValidationErrors
 from bidgen.inputs.cells import CellProblem, cell_value, column_letter
 from bidgen.inputs.locate import did_you_mean, field_path, message_for
 from bidgen.inputs.models import Deal, Meeting, Tender
-from bidgen.inputs.sheets import Column, ListSheet, RecordSheet, list_sheets, record_sheets, sheet_names
+from bidgen.inputs.sheets import Column, RecordSheet, list_sheets, record_sheets, sheet_names
 from bidgen.inputs.tables import Table, Tables, WorkbookProblem, read_tables
 
 __all__ = ["CellError", "WorkbookError", "DealEntry", "Workbook", "read_workbook", "IGNORED_PREFIX"]
