@@ -119,3 +119,17 @@ def tiny_png() -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def soffice_roundtrip(src: Path, outdir: Path) -> Path:
+    """``src`` opened and saved again as .docx by LibreOffice (its own profile in ``outdir``)."""
+    import subprocess
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / "profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+         "docx:MS Word 2007 XML", "--outdir", str(outdir / "out"), str(src)],
+        check=True, capture_output=True, timeout=180,
+    )
+    return outdir / "out" / src.name

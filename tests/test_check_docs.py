@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Callable
 
 import pytest
 from conftest import example, needs_soffice
+from helpers_docx import soffice_roundtrip
 from lxml import etree
 
 from bidgen.pipeline import make_proposal
@@ -267,25 +267,14 @@ def test_unlinked_document_is_reported_as_info(rendered: dict[str, Path], tmp_pa
 # --------------------------------------------------------------------------- LibreOffice round trip
 
 
-def _soffice_roundtrip(src: Path, outdir: Path) -> Path:
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / "profile"
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "docx:MS Word 2007 XML", "--outdir", str(outdir / "out"), str(src)],
-        check=True, capture_output=True, timeout=180,
-    )
-    return outdir / "out" / src.name
-
-
 @needs_soffice
 def test_libreoffice_round_trip_with_an_edit(rendered: dict[str, Path], tmp_path: Path) -> None:
     edited = edit(rendered["proposal"], tmp_path / "edit", set_term("total", "686,200.00"))
-    saved = _soffice_roundtrip(edited, tmp_path / "lo")
+    saved = soffice_roundtrip(edited, tmp_path / "lo")
     findings = check_paths([example("deal-zh_CN.yaml"), saved])
     f = next(f for f in findings if f.rule == "XDOC-TERM" and "total" in f.message)
     assert "686,200.00" in f.message and "676,200.00" in f.message
-    clean = _soffice_roundtrip(rendered["en"], tmp_path / "lo2")
+    clean = soffice_roundtrip(rendered["en"], tmp_path / "lo2")
     assert [x for x in check_paths([example("deal-en_US.yaml"), clean]) if x.severity.value != "info"] == []
 
 

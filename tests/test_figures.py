@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import shutil
 from decimal import Decimal
-import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 from conftest import example, needs_soffice
+from helpers_docx import soffice_roundtrip
 
 from bidgen.checks import check_paths
 from bidgen.checks.figures import read_figures, tax_wording
@@ -181,23 +181,12 @@ def test_tax_wording(text, wording):
 # --------------------------------------------------------------------------- LibreOffice
 
 
-def _soffice_roundtrip(src: Path, outdir: Path) -> Path:
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / "profile"
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "docx:MS Word 2007 XML", "--outdir", str(outdir / "out"), str(src)],
-        check=True, capture_output=True, timeout=180,
-    )
-    return outdir / "out" / src.name
-
-
 @needs_soffice
 def test_a_figure_edited_and_saved_through_libreoffice_is_caught(rendered, tmp_path):
-    clean = _soffice_roundtrip(_copy(rendered["en_US"], tmp_path / "a", "Proposal"), tmp_path / "lo1")
+    clean = soffice_roundtrip(_copy(rendered["en_US"], tmp_path / "a", "Proposal"), tmp_path / "lo1")
     assert _fig(check_paths([clean, *INPUTS["en_US"]])) == []
     edited = _edit(_copy(rendered["en_US"], tmp_path / "b", "Proposal"), "USD 62,739.60, due", "USD 62,379.60, due")
-    saved = _soffice_roundtrip(edited, tmp_path / "lo2")
+    saved = soffice_roundtrip(edited, tmp_path / "lo2")
     findings = _fig(check_paths([saved, *INPUTS["en_US"]]))
     assert [f.rule for f in findings] == ["FIG-UNTRACED"] and "62,379.60" in findings[0].message
     assert "milestone 1" in findings[0].message
