@@ -21,11 +21,16 @@ ending at 18:00 local time; the memo is late when produced more than 24 hours af
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
 from email import policy
+from email._encoded_words import encode as _ew_encode  # the generator's own encoder
+from email.contentmanager import _encode_text  # the body encoding set_content chooses
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -58,6 +63,9 @@ __all__ = [
     "mail_body",
     "build_message",
     "build_draft",
+    "draft_bytes",
+    "stdlib_draft",
+    "HEADERS",
     "memo_eml",
     "write_memo_eml",
 ]
@@ -280,6 +288,60 @@ def expected_headers(msg: EmailMessage) -> list[str]:
     return list(msg.keys())
 
 
+#: The draft's headers, in order (what the writer writes and the check demands back).
+HEADERS = ("Subject", "From", "To", "Date", "Message-ID", "X-Unsent", "MIME-Version", "Content-Type")
+_MAXLEN = STRICT.max_line_length  # 78
+_CRLF = "\r\n"
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """What a draft is meant to say: the check compares the written bytes with this."""
+
+    subject: str
+    sender: Address | None
+    to: list[Address]
+    date: str
+    message_id: str
+    body: str
+    attachment: bytes
+    filename: str
+    boundary: str
+
+
+def _plan(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
+          attachment: bytes, filename: str) -> tuple[_Draft, list[str]]:
+    """Everything the draft says, from structured values (see :func:`build_draft`), and warnings."""
+    deal = facts.deal
+    warnings: list[str] = []
+    subject = memo_subject(facts, meeting)
+    contact = deal.seller.contact
+    sender: Address | None = None
+    if contact is not None and contact.email:
+        sender = mail_address(contact.name, contact.email, "seller.contact")
+    else:
+        warnings.append("the seller has no contact e-mail: fill in From before sending the .eml draft")
+    to = recipients(deal, meeting)
+    if not to:
+        warnings.append(f"no contact of {header_text(deal.client.name, 'client.name')} has an e-mail address: "
+                        "fill in To before sending the .eml draft")
+    send = dt.datetime.combine(meeting.date + dt.timedelta(days=1), SEND_AT, tzinfo=meeting_zone(deal))
+    domain = sender.domain if sender is not None else "bidgen.invalid"
+    message_id = f"<memo.{safe_component(deal.id)}.{meeting.date:%Y%m%d}@{domain}>"
+    body = mail_body(facts, meeting, terms, ctx, to, filename)
+    # the boundary depends on the content, so no value in the body can contain it
+    salt = 0
+    attachment_hash = hashlib.sha256(attachment).hexdigest()
+    while True:
+        boundary = "bidgen-" + _digest(deal.id, meeting.date.isoformat(), filename, body, str(salt),
+                                       attachment_hash)[:32]
+        if boundary not in body:
+            break
+        salt += 1  # pragma: no cover - a sha256 prefix in the body
+    return _Draft(subject, sender, to, format_datetime(send), message_id, body, attachment, filename,
+                  boundary), warnings
+
+
 def build_message(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
                   attachment: bytes, filename: str) -> tuple[EmailMessage, list[str]]:
     """The draft message with the memo attached, and warnings (see :func:`build_draft`)."""
@@ -289,89 +351,477 @@ def build_message(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: d
 
 def build_draft(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
                 attachment: bytes, filename: str) -> tuple[EmailMessage, bytes, list[str]]:
-    """The draft message with the memo attached, and warnings (e.g. no recipient address).
+    """The draft message with the memo attached (as read back from its bytes), its bytes, and
+    warnings (e.g. no recipient address).  See :func:`draft_bytes`."""
+    import email
 
-    Headers are set from structured values (:class:`Address` objects, cleaned one-line text) under
-    the strict policy; the finished draft is parsed back and must show exactly the headers and
-    recipients meant, else RenderError."""
-    deal = facts.deal
-    warnings: list[str] = []
+    data, warnings = draft_bytes(facts, meeting, terms, ctx, attachment, filename)
+    msg = email.message_from_bytes(data, _class=EmailMessage, policy=STRICT)
+    return msg, data, warnings  # type: ignore[return-value]
+
+
+def draft_bytes(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
+                attachment: bytes, filename: str) -> tuple[bytes, list[str]]:
+    """The ``.eml`` draft's bytes and warnings.
+
+    Headers come from structured values (:class:`Address` objects, cleaned one-line text).  The
+    bytes are those the standard library's generator writes for the message under the strict SMTP
+    policy (:func:`stdlib_draft` builds it that way; a test proves both equal, byte for byte); they
+    are written directly here, each header folded by the standard library unless it is of a
+    shape whose folding is plain (see :func:`_fold_header`), because building and serialising an
+    ``EmailMessage`` costs several times more.  The finished header block is then read back by
+    a strict parser of its own (:func:`_check`) and must show exactly the headers, subject,
+    sender and recipients meant and two MIME parts, else RenderError; whatever that parser does
+    not understand is read back by the standard library's parser instead, as before.
+
+    A subject the standard library would fold so that it no longer decodes to itself (it drops a
+    space between two encoded words: long subjects mixing CJK, Latin and spaces) is written as
+    encoded words only, which decode to exactly the subject."""
+    plan, warnings = _plan(facts, meeting, terms, ctx, attachment, filename)
+    data = _write(plan)
+    _check(data, plan)
+    return data, warnings
+
+
+# --------------------------------------------------------------------------- writing the bytes
+
+_PLAIN_RE = re.compile(r"[A-Za-z0-9!#$%&'*+,./:;<>@\[\]^_`{|}~()-]+(?: [A-Za-z0-9!#$%&'*+,./:;<>@\[\]^_`{|}~()-]+)*")
+_ATOMS_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_MSGID_RE = re.compile(r"<[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*>")
+_FILENAME_RE = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
+
+
+def _ew(text: str) -> str:
+    """``text`` as one RFC 2047 encoded word, as the standard library writes it (utf-8; ``q`` unless
+    ``b`` is shorter by five characters or more)."""
+    return _ew_encode(text, charset="utf-8")
+
+
+def _ew_fold(prefix: str, text: str) -> str:
+    """``prefix`` followed by ``text`` as encoded words only, folded into lines of at most 78
+    characters: the standard library's ``_fold_as_ew`` for a run of text without white space
+    (chunks of whole characters; each chunk as long as fits).  The white space between two
+    encoded words is not part of the text, so the lines decode to exactly ``text``."""
+    lines = [prefix]
+    chrome = len("utf-8") + 7
+    while text:
+        remaining = _MAXLEN - len(lines[-1])
+        space = remaining - chrome
+        if space <= 0:
+            lines.append(" ")
+            continue
+        chunk = text[:space]
+        word = _ew(chunk)
+        while len(word) > remaining:
+            chunk = chunk[:-1]
+            word = _ew(chunk)
+        lines[-1] += word
+        text = text[len(chunk):]
+        if text:
+            lines.append(" ")
+    return _CRLF.join(lines) + _CRLF
+
+
+def _stdlib_fold(name: str, value: Any) -> str:
+    """One header as the standard library's generator writes it under :data:`STRICT`."""
+    return STRICT.header_factory(name, value).fold(policy=STRICT)
+
+
+@functools.lru_cache(maxsize=2048)
+def _stdlib_fold_cached(name: str, value: Any) -> str:
+    """:func:`_stdlib_fold`, once per process for each value (a tuple of ``(display name, user,
+    domain)`` for an address list)."""
+    if isinstance(value, tuple):
+        return _address_key_fold(name, value)
+    return _stdlib_fold(name, value)
+
+
+def _address_text(address: Address, first: bool) -> str | None:
+    """A mailbox as the standard library writes it in an address list when its folding is plain,
+    else None: a display name of atoms separated by single spaces (ASCII, written as it is), or
+    one run of text without white space, specials or ``=?`` holding a non-ASCII character (one
+    encoded word); the address a validated one (a dot-atom local part).  Every mailbox after the
+    first starts with the space after the comma."""
+    spec = address.addr_spec
+    if not _ADDR_RE.fullmatch(spec):
+        return None
+    lead = "" if first else " "
+    name = address.display_name
+    if not name:
+        return lead + spec
+    if name.isascii():
+        return f"{lead}{name} <{spec}>" if _ATOMS_RE.fullmatch(name) and "=?" not in name else None
+    if not _NAME_SPECIALS.isdisjoint(name) or "=?" in name:
+        return None
+    return f"{lead}{_ew(name)} <{spec}>"
+
+
+#: Characters that make the standard library quote a display name, or read it otherwise.
+_NAME_SPECIALS = frozenset('()<>@,:;.\\"[] \t')
+
+
+def _fold_addresses(name: str, addresses: tuple[Address, ...]) -> str:
+    """``From`` / ``To`` folded as the standard library folds an address list of plain mailboxes
+    (see :func:`_address_text`): the list after ``Name: `` when it fits; else on a line of its own
+    when it fits there; else each mailbox where it fits, or at the start of the next line (after
+    the comma).  Any other shape (a mailbox longer than a line, a line exactly full) is folded by
+    the standard library itself."""
+    pieces = [_address_text(a, i == 0) for i, a in enumerate(addresses)]
+    key = tuple((a.display_name, a.username, a.domain) for a in addresses)
+    if not pieces or any(p is None for p in pieces):
+        return _stdlib_fold_cached(name, key)
+    label = f"{name}: "
+    whole = ",".join(pieces)  # type: ignore[arg-type]
+    # a piece moves to the next line when it does not fit: an ASCII one when it then fits in a line
+    # with one character to spare, an encoded one when it fits in a line (the library folds it
+    # on its own first)
+    room = _MAXLEN if not whole.isascii() else _MAXLEN - 1
+    if len(label) + len(whole) <= _MAXLEN:
+        return label + whole + _CRLF
+    if len(whole) <= room:
+        return f"{name}:{_CRLF} {whole}{_CRLF}"
+    lines = [label]
+    for i, piece in enumerate(pieces):
+        assert piece is not None
+        if len(lines[-1]) + len(piece) <= _MAXLEN:
+            lines[-1] += piece
+        else:
+            if len(piece) > (_MAXLEN if not piece.isascii() or "=?" in piece else _MAXLEN - 1):
+                return _stdlib_fold_cached(name, key)
+            if i == 0:
+                lines[-1] = name + ":"
+                piece = " " + piece
+            lines.append(piece)
+        if i < len(pieces) - 1:
+            if len(lines[-1]) >= _MAXLEN:
+                return _stdlib_fold_cached(name, key)
+            lines[-1] += ","
+    return _CRLF.join(lines) + _CRLF
+
+
+def _address_key_fold(name: str, key: tuple[tuple[str, str, str], ...]) -> str:
+    return _stdlib_fold(name, [Address(display_name=d, username=u, domain=h) for d, u, h in key])
+
+
+def _fold_header(name: str, value: Any) -> str:
+    """One header of the draft, folded exactly as the standard library folds it: written directly
+    when its shape folds plainly (one line of plain ASCII; a subject of one run of text without
+    white space, as encoded words; mailboxes as in :func:`_fold_addresses`), else by the standard
+    library itself."""
+    if name == "Subject":
+        text = value
+        if (text.isascii() and _PLAIN_RE.fullmatch(text) and "=?" not in text
+                and len(name) + 2 + len(text) <= _MAXLEN):
+            return f"{name}: {text}{_CRLF}"
+        if text and not text.isascii() and " " not in text and "\t" not in text and "=?" not in text:
+            return _ew_fold(f"{name}: ", text)
+        folded = _stdlib_fold(name, text)
+        back = _unstructured(_unfold(folded))
+        if back is not None and back != text:
+            # the standard library's folding would not read back as the subject (it drops the
+            # space between two encoded words, or leads with one): encoded words only
+            return _ew_fold(f"{name}: ", text)
+        return folded
+    if name in ("From", "To"):
+        return _fold_addresses(name, tuple(value))
+    if name == "Message-ID" and _MSGID_RE.fullmatch(value) and len(name) + 2 + len(value) <= _MAXLEN:
+        return f"{name}: {value}{_CRLF}"
+    return _stdlib_fold_cached(name, value)
+
+
+def _fold_date(value: str) -> str:
+    from email.utils import parsedate_to_datetime
+
+    if (_PLAIN_RE.fullmatch(value) and len(value) + 6 <= _MAXLEN
+            and format_datetime(parsedate_to_datetime(value)) == value):
+        return f"Date: {value}{_CRLF}"
+    return _stdlib_fold_cached("Date", value)
+
+
+def _base64_lines(data: bytes) -> bytes:
+    """``data`` in base64, 76 characters a line, each line ending in CRLF (as the generator
+    writes a base64 body under a 78-character policy)."""
+    encoded = base64.b64encode(data)
+    step = _MAXLEN // 4 * 4
+    return b"".join(encoded[i:i + step] + b"\r\n" for i in range(0, len(encoded), step))
+
+
+def _crlf_lines(text: str) -> bytes:
+    """A body the generator writes line by line: every line end becomes CRLF; a last line without
+    a line end stays without one."""
+    lines = _NL_RE.split(text)
+    out = "\r\n".join(lines)
+    return out.encode("ascii", "surrogateescape")
+
+
+_NL_RE = re.compile(r"\r\n|\r|\n")
+
+
+def _write(plan: _Draft) -> bytes:
+    """The draft's bytes: what ``_stdlib_message(plan).as_bytes(policy=STRICT)`` gives, written
+    directly (headers folded by :func:`_fold_header`).  A file name other than letters, digits,
+    ``_``, ``-`` and dots (the memo's are: see :func:`bidgen.paths.output_path`) is left to the
+    standard library entirely (it quotes or encodes such names)."""
+    if not _FILENAME_RE.fullmatch(plan.filename):
+        return _stdlib_bytes(plan)
+    head = [_fold_header("Subject", plan.subject)]
+    if plan.sender is not None:
+        head.append(_fold_header("From", [plan.sender]))
+    if plan.to:
+        head.append(_fold_header("To", plan.to))
+    head.append(_fold_date(plan.date))
+    head.append(_fold_header("Message-ID", plan.message_id))
+    head.append(f"X-Unsent: 1{_CRLF}MIME-Version: 1.0{_CRLF}")
+    head.append(f'Content-Type: multipart/mixed;{_CRLF} boundary="{plan.boundary}"{_CRLF}')
+    cte, payload = _encode_text(plan.body, "utf-8", None, STRICT)
+    mime = DOCX_MIME[0] + "/" + DOCX_MIME[1]
+    disposition = f'Content-Disposition: attachment; filename="{plan.filename}"'
+    if len(disposition) > _MAXLEN:
+        disposition = _stdlib_fold_cached("Content-Disposition", disposition.partition(": ")[2])
+    else:
+        disposition += _CRLF
+    marker = f"--{plan.boundary}{_CRLF}"
+    parts = [
+        "".join(head).encode("ascii"), b"\r\n",
+        marker.encode("ascii"),
+        f'Content-Type: text/plain; charset="utf-8"{_CRLF}Content-Transfer-Encoding: {cte}{_CRLF}{_CRLF}'
+        .encode("ascii"),
+        _crlf_lines(payload),
+        f"{_CRLF}{marker}".encode("ascii"),
+        f"Content-Type: {mime}{_CRLF}Content-Transfer-Encoding: base64{_CRLF}{disposition}"
+        f"MIME-Version: 1.0{_CRLF}{_CRLF}".encode("ascii"),
+        _base64_lines(plan.attachment),
+        f"{_CRLF}--{plan.boundary}--{_CRLF}".encode("ascii"),
+    ]
+    return b"".join(parts)
+
+
+def _stdlib_message(plan: _Draft) -> EmailMessage:
     msg = EmailMessage(policy=STRICT)
-    msg["Subject"] = memo_subject(facts, meeting)
-    contact = deal.seller.contact
-    sender: Address | None = None
-    if contact is not None and contact.email:
-        sender = mail_address(contact.name, contact.email, "seller.contact")
-        msg["From"] = sender
-    else:
-        warnings.append("the seller has no contact e-mail: fill in From before sending the .eml draft")
-    to = recipients(deal, meeting)
-    if to:
-        msg["To"] = to
-    else:
-        warnings.append(f"no contact of {header_text(deal.client.name, 'client.name')} has an e-mail address: "
-                        "fill in To before sending the .eml draft")
-    send = dt.datetime.combine(meeting.date + dt.timedelta(days=1), SEND_AT, tzinfo=meeting_zone(deal))
-    msg["Date"] = format_datetime(send)
-    domain = sender.domain if sender is not None else "bidgen.invalid"
-    msg["Message-ID"] = f"<memo.{safe_component(deal.id)}.{meeting.date:%Y%m%d}@{domain}>"
+    msg["Subject"] = plan.subject
+    if plan.sender is not None:
+        msg["From"] = plan.sender
+    if plan.to:
+        msg["To"] = plan.to
+    msg["Date"] = plan.date
+    msg["Message-ID"] = plan.message_id
     msg["X-Unsent"] = "1"
-    body = mail_body(facts, meeting, terms, ctx, to, filename)
-    msg.set_content(body)
-    msg.add_attachment(attachment, maintype=DOCX_MIME[0], subtype=DOCX_MIME[1], filename=filename)
-    # the boundary depends on the content, so no value in the body can contain it
-    salt = 0
+    msg.set_content(plan.body)
+    msg.add_attachment(plan.attachment, maintype=DOCX_MIME[0], subtype=DOCX_MIME[1], filename=plan.filename)
+    msg.set_boundary(plan.boundary)
+    return msg
+
+
+def _stdlib_bytes(plan: _Draft) -> bytes:
+    return _stdlib_message(plan).as_bytes(policy=STRICT)
+
+
+def stdlib_draft(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
+                 attachment: bytes, filename: str) -> tuple[bytes, list[str]]:
+    """The draft built the plain way: an ``EmailMessage`` under :data:`STRICT`, serialised by the
+    standard library and its header block parsed back by the standard library's parser.  The
+    reference :func:`draft_bytes` must equal byte for byte (tests) and the "before" of
+    ``bench/bench_eml.py``; not used to write drafts."""
+    plan, warnings = _plan(facts, meeting, terms, ctx, attachment, filename)
+    data = _stdlib_bytes(plan)
+    _check_stdlib(data, plan)
+    return data, warnings
+
+
+# --------------------------------------------------------------------------- reading them back
+
+_HEADER_LINE_RE = re.compile(r"([!-9;-~]+): ?(.*)")
+_EW_RE = re.compile(r"=\?utf-8\?([bBqQ])\?([^?\s]*)\?=", re.IGNORECASE)
+_Q_RE = re.compile(r"(?:[A-Za-z0-9!*+/_-]|=[0-9A-F]{2})*")
+_B64_RE = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+_WORD = r'(?:[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+|"(?:[^"\\]|\\[ -~])*")'
+_MAILBOX_RE = re.compile(
+    rf"(?:(?P<phrase>{_WORD}(?:[ \t]+{_WORD})*)[ \t]*)?<(?P<addr>[^<>\s]+)>|(?P<bare>[^<>\s,\"]+)")
+
+
+def _unfold(folded: str) -> str:
+    """A header's value as a reader sees it: CRLF removed, the blanks after the colon dropped."""
+    first, _, rest = folded.partition(":")
+    return (rest.lstrip(" \t")).replace(_CRLF, "")
+
+
+def _decode_ew(kind: str, payload: str) -> str | None:
+    if kind in "qQ":
+        if not _Q_RE.fullmatch(payload):
+            return None
+        raw = re.sub(r"=([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)),
+                     payload.replace("_", " ")).encode("latin-1")
+    else:
+        if not _B64_RE.fullmatch(payload):
+            return None
+        raw = binascii.a2b_base64(payload.encode("ascii"), strict_mode=True)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _unstructured(value: str) -> str | None:
+    """An unstructured header value decoded as a mail program reads it (RFC 2047: encoded words
+    decoded, white space between two encoded words dropped, all other text as it stands), or None
+    when it holds anything beyond plain words and whole utf-8 encoded words."""
+    out: list[str] = []
+    blank = ""
+    after_ew = False
+    for token in re.split(r"([ \t]+)", value):
+        if not token:
+            continue
+        if token[0] in " \t":
+            blank = token
+            continue
+        m = _EW_RE.fullmatch(token)
+        if m:
+            text = _decode_ew(m.group(1), m.group(2))
+            if text is None:
+                return None
+            if not after_ew:
+                out.append(blank)
+            out.append(text)
+            after_ew = True
+        elif "=?" in token:
+            return None
+        else:
+            out.append(blank)
+            out.append(token)
+            after_ew = False
+        blank = ""
+    out.append(blank)
+    return "".join(out)
+
+
+def _mailboxes(value: str) -> list[str] | None:
+    """The addresses of a header's mailbox list, or None when it holds anything beyond
+    ``[display name] <address>`` and bare addresses separated by commas (display names of atoms,
+    quoted strings or encoded words)."""
+    addresses: list[str] = []
+    pos = 0
     while True:
-        boundary = "bidgen-" + _digest(deal.id, meeting.date.isoformat(), filename, body, str(salt),
-                                       hashlib.sha256(attachment).hexdigest())[:32]
-        if boundary not in body:
-            break
-        salt += 1  # pragma: no cover - a sha256 prefix in the body
-    msg.set_boundary(boundary)
-    data = _verify(msg, sender, to)
-    return msg, data, warnings
+        m = _MAILBOX_RE.match(value, pos)
+        if m is None:
+            return None
+        phrase = m.group("phrase") or ""
+        if "=?" in phrase and any(_EW_RE.fullmatch(w) is None and "=?" in w for w in phrase.split()):
+            return None
+        for word in phrase.split():
+            ew = _EW_RE.fullmatch(word)
+            if ew and _decode_ew(ew.group(1), ew.group(2)) is None:
+                return None
+        addr = m.group("addr") or m.group("bare")
+        if not _ADDR_RE.fullmatch(addr):
+            return None
+        addresses.append(addr)
+        pos = m.end()
+        if pos == len(value):
+            return addresses
+        sep = re.compile(r",[ \t]*").match(value, pos)
+        if sep is None:
+            return None
+        pos = sep.end()
 
 
-def _verify(msg: EmailMessage, sender: Address | None, to: list[Address], data: bytes | None = None) -> bytes:
-    """Parse the draft back: exactly the headers set, the recipients meant, two MIME parts.
+def _read_head(data: bytes) -> list[tuple[str, str]] | None:
+    """The header block of ``data`` as (name, folded text) pairs, each ``Name: value`` line with
+    its continuation lines; None when a line is neither.  RenderError when the block is anything
+    but lines of printable 7-bit text each ending in CRLF (what the strict SMTP policy writes: a
+    bare CR or LF, a control character or an 8-bit byte means the draft is not what was meant)."""
+    end = data.find(b"\r\n\r\n")
+    block = data[:end + 2] if end >= 0 else data
+    lines = block.split(b"\r\n")[:-1]
+    if end < 0 or not block.isascii() or any(not x.decode("ascii").isprintable() for x in lines):
+        raise RenderError("the e-mail draft would not say what was meant: its headers are not lines of "
+                          "printable 7-bit text ending in CRLF")
+    out: list[tuple[str, str]] = []
+    for raw in lines:
+        line = raw.decode("ascii")
+        if line[:1] == " ":
+            if not out:
+                return None
+            name, folded = out[-1]
+            out[-1] = (name, folded + _CRLF + line)
+        else:
+            m = _HEADER_LINE_RE.fullmatch(line)
+            if m is None:
+                return None
+            out.append((m.group(1), line))
+    return out
 
-    Returns the draft's bytes (serialised once, and those very bytes are what is checked).
-    The headers are parsed back in full; the body only as far as its MIME structure: the
-    closing boundary and exactly two parts (a body with the boundary cannot occur, see above).
-    """
+
+def _check(data: bytes, plan: _Draft) -> None:
+    """Read the draft back: exactly the headers meant, in order; the subject decoding to exactly
+    the subject; exactly the recipients and the sender meant; the boundary; two MIME parts.
+
+    The header block is read by a strict parser of its own (:func:`_read_head`,
+    :func:`_unstructured`, :func:`_mailboxes`); when any part of it is beyond that parser, the
+    standard library's parser reads it instead (:func:`_check_stdlib`).  RenderError when the
+    draft would not say what was meant."""
+    head = _read_head(data)
+    if head is None:
+        return _check_stdlib(data, plan)
+    values = {name.lower(): _unfold(folded) for name, folded in head}
+    subject = _unstructured(values.get("subject", ""))
+    back_to = _mailboxes(values["to"]) if "to" in values else []
+    back_from = _mailboxes(values["from"]) if "from" in values else []
+    if subject is None or back_to is None or back_from is None:
+        return _check_stdlib(data, plan)
+    wrong = _structure(data, plan)
+    meant = [n for n in HEADERS if not (n == "From" and plan.sender is None or n == "To" and not plan.to)]
+    if [name for name, _ in head] != meant:
+        wrong.append(f"headers {[name for name, _ in head]} instead of {meant}")
+    if values.get("content-type") != f'multipart/mixed; boundary="{plan.boundary}"':
+        wrong.append("MIME boundary")
+    if back_to != [a.addr_spec for a in plan.to]:
+        wrong.append(f"recipients {back_to}")
+    if plan.sender is not None and back_from != [plan.sender.addr_spec]:
+        wrong.append("sender")
+    if subject != plan.subject:
+        wrong.append("subject")
+    if wrong:
+        raise RenderError("the e-mail draft would not say what was meant: " + "; ".join(wrong))
+    return None
+
+
+def _structure(data: bytes, plan: _Draft) -> list[str]:
+    """Two MIME parts and one closing boundary, counted on the bytes (a body holding the boundary
+    cannot occur: the boundary is made from the body)."""
+    marker = b"\n--" + plan.boundary.encode("ascii")
+    parts = data.count(marker + b"\n") + data.count(marker + b"\r\n")
+    return ["MIME parts"] if parts != 2 or data.count(marker + b"--") != 1 else []
+
+
+def _check_stdlib(data: bytes, plan: _Draft) -> None:
+    """:func:`_check` with the standard library's parser (``policy.default``) reading the header
+    block: exactly the headers set, the recipients meant, the subject, two MIME parts."""
     from email.parser import BytesHeaderParser
 
-    if data is None:
-        data = msg.as_bytes(policy=STRICT)
     end = min((i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0), default=len(data))
     try:
         back = BytesHeaderParser(policy=policy.default).parsebytes(data[: end + 1])  # the header block
         subject = back["Subject"]
-        back_to = [("", a.addr_spec) for a in back["To"].addresses] if back["To"] is not None else []
-        back_from = [("", a.addr_spec) for a in back["From"].addresses] if back["From"] is not None else []
+        back_to = [a.addr_spec for a in back["To"].addresses] if back["To"] is not None else []
+        back_from = [a.addr_spec for a in back["From"].addresses] if back["From"] is not None else []
     except Exception as exc:  # noqa: BLE001 - any failure here means the draft is not what was meant
         raise RenderError(f"the e-mail draft does not parse back: {exc}") from exc
     wrong: list[str] = []
-    boundary = msg.get_boundary()
-    if boundary is None or back.get_boundary() != boundary:
+    if back.get_boundary() != plan.boundary:
         wrong.append("MIME boundary")
     else:
-        marker = b"\n--" + boundary.encode("ascii")
-        parts = data.count(marker + b"\n") + data.count(marker + b"\r\n")
-        if parts != 2 or data.count(marker + b"--") != 1:
-            wrong.append("MIME parts")
-    if [k.lower() for k in back.keys()] != [k.lower() for k in msg.keys()]:
-        wrong.append(f"headers {list(back.keys())} instead of {list(msg.keys())}")
-    got_to = [addr for _name, addr in back_to]
-    if got_to != [a.addr_spec for a in to]:
-        wrong.append(f"recipients {got_to}")
-    if sender is not None and [addr for _name, addr in back_from] != [sender.addr_spec]:
+        wrong += _structure(data, plan)
+    meant = [n for n in HEADERS if not (n == "From" and plan.sender is None or n == "To" and not plan.to)]
+    if [k.lower() for k in back.keys()] != [k.lower() for k in meant]:
+        wrong.append(f"headers {list(back.keys())} instead of {meant}")
+    if back_to != [a.addr_spec for a in plan.to]:
+        wrong.append(f"recipients {back_to}")
+    if plan.sender is not None and back_from != [plan.sender.addr_spec]:
         wrong.append("sender")
-    if subject != msg["Subject"]:
+    if subject != plan.subject:
         wrong.append("subject")
     if wrong:
         raise RenderError("the e-mail draft would not say what was meant: " + "; ".join(wrong))
-    return data
 
 
 def memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
@@ -379,7 +829,7 @@ def memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[s
              ) -> tuple[Path, bytes, list[str]]:
     """The ``.eml`` draft beside the memo ``docx_path`` (attaching ``attachment``), in memory:
     its path, its bytes and warnings."""
-    _msg, data, warnings = build_draft(facts, meeting, terms, ctx, attachment, docx_path.name)
+    data, warnings = draft_bytes(facts, meeting, terms, ctx, attachment, docx_path.name)
     out = output_path(docx_path.parent, "memo", facts.deal.client.code, meeting.date, ext=".eml")
     return out, data, warnings
 
