@@ -418,3 +418,29 @@ def test_the_report_keeps_within_excel_limits(tmp_path, monkeypatch):
     assert len(rows) == 6
     assert rows[-1][0] == "…" and "5 more findings" in rows[-1][4]
     assert all(len(r[4]) <= report.EXCEL_CELL for r in rows[1:])
+
+
+def test_check_findings_are_placed_at_the_workbook_cell_of_their_key(tmp_path, capsys):
+    """Check findings used to be placed by key path (``negotiation.concessions[0].price_after``),
+    which a sales-ops person cannot find in the workbook; they now name the cell."""
+    path, wb = _sample_workbook(tmp_path)
+    sheet = wb["negotiation.concessions"]
+    headers = [c.value for c in sheet[1]]
+    col = headers.index("price_after") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "D-2026-0042"
+               and sheet.cell(row=r, column=col).value is not None)
+    sheet.cell(row=row, column=col, value=600000)  # far below the offered price: the ladder is wrong
+    wb.save(path)
+    cell = f"deals.xlsx:negotiation.concessions!{openpyxl.utils.get_column_letter(col)}{row} (price_after)"
+    out = tmp_path / "out"
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 1
+    report = json.loads(captured.out)
+    [deal] = [d for d in report["deals"] if d["deal"] == "D-2026-0042"]
+    placed = [f for f in deal["findings"] if f["place"] == cell]
+    assert placed and all(f["rule"].startswith("CONC-") for f in placed), deal["findings"]
+    assert not [f for f in deal["findings"] if "concessions[" in f["place"]]  # no key path left
+    assert f"  {cell}: " in captured.err  # the plain output names the cell too
+    rows = list(openpyxl.load_workbook(out / "batch-report.xlsx")["findings"].iter_rows(values_only=True))
+    assert any(r[0] == "D-2026-0042" and r[3] == cell and r[2].startswith("CONC-") for r in rows)

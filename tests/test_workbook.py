@@ -240,9 +240,11 @@ def test_duplicate_headers_and_merged_cells_are_errors(tmp_path):
 
 def test_a_formula_is_read_by_its_saved_value_and_one_without_is_an_error(tmp_path):
     path = _minimal_book(tmp_path / "w.xlsx", item_cells={"unit_price": "=2+3"})
-    with pytest.raises(WorkbookError) as exc:
-        read_workbook(path)  # openpyxl saves formulas without a cached value
-    assert exc.value.lines()[0].startswith("w.xlsx:items!D2: a formula without a saved value")
+    e = _one(path)  # openpyxl saves formulas without a cached value: an error of the cell's deal
+    assert not e.ok
+    assert [str(x) for x in e.errors] == [
+        "w.xlsx:items!D2 (unit_price): a formula without a saved value: open the workbook in Excel and save it, "
+        "so that the value it shows is stored"]
     # the same cell as Excel saves it: the formula and its cached value
     import zipfile
 
@@ -257,6 +259,42 @@ def test_a_formula_is_read_by_its_saved_value_and_one_without_is_an_error(tmp_pa
             dst.writestr(item, data)
     e = _one(fixed)
     assert e.deal.items[0].unit_price == Decimal("5")
+
+
+def test_a_formula_without_a_value_in_a_deal_row_fails_only_that_deal(tmp_path):
+    """A formula saved without its value used to make the whole workbook unreadable (exit 2)."""
+    from bidgen.inputs.workbook_write import write_workbook as write
+
+    deals = [m for m in sample_models() if isinstance(m, Deal)]
+    path = write(deals, tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["deals"]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("client.name") + 1
+    ws.cell(row=3, column=col, value="=A3")  # the second deal's client name
+    wb.save(path)
+    book = read_workbook(path)
+    first, second = book.entries
+    assert first.ok
+    cell = f"{openpyxl.utils.get_column_letter(col)}3"
+    assert [str(x) for x in second.errors] == [
+        f"w.xlsx:deals!{cell} (client.name): a formula without a saved value: open the workbook in Excel and "
+        "save it, so that the value it shows is stored"]
+    # in a header, or in the id of a row's deal, it belongs to no deal: the workbook's, the run's error
+    ws.cell(row=1, column=col + 0, value="=B1")
+    wb.save(path)
+    with pytest.raises(WorkbookError) as exc:
+        read_workbook(path)
+    assert exc.value.lines() == [f"w.xlsx:deals!{openpyxl.utils.get_column_letter(col)}1: a formula without a "
+                                 "saved value: open the workbook in Excel and save it, so that the value it shows "
+                                 "is stored"]
+    wb = openpyxl.load_workbook(path)
+    wb["deals"].cell(row=1, column=col, value="client.name")
+    wb["items"].cell(row=2, column=1, value="=B2")
+    wb.save(path)
+    book = read_workbook(path)
+    assert [str(o) for o in book.orphans] == ["w.xlsx:items!A2 (deal): a formula without a saved value: open the "
+                                              "workbook in Excel and save it, so that the value it shows is stored"]
 
 
 def test_two_deals_with_one_id_are_an_error(tmp_path):

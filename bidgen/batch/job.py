@@ -1,22 +1,25 @@
-"""The per-deal job: a pure function of one deal's records and the run's shared resources.
+"""The per-deal job: a pure function of one deal's raw rows and the run's shared resources.
 
-:func:`run_deal` checks the deal with the same input checks that guard ``bidgen all``
+:func:`run_deal` reads the deal's rows into its models (every cell for its column, pydantic
+validation, every problem located at its cell: :func:`bidgen.inputs.workbook.read_deal`),
+checks the deal with the same input checks that guard ``bidgen all``
 (:func:`bidgen.pipeline.screen`), renders every document that applies through the same code
 path as ``bidgen all`` (:func:`bidgen.pipeline.render_all`) into memory, and returns them with
-the findings.  It writes nothing and reads only the installed templates and libraries, so it
-can run in any process or on any machine with the same bidgen installed; the driver
-(:mod:`bidgen.batch.run`) writes what it returns.
+the findings, each placed at its workbook cell.  It writes nothing and reads only the installed
+templates and libraries, so it can run in any process or on any machine with the same bidgen
+installed; the driver (:mod:`bidgen.batch.run`) writes what it returns.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from bidgen.errors import BidgenError
-from bidgen.inputs.models import Deal, Meeting, Tender
+from bidgen.inputs.workbook import DealEntry, DealRows, Layout
 
 __all__ = ["Shared", "DealJob", "DealResult", "Doc", "run_deal"]
 
@@ -30,17 +33,19 @@ class Shared:
     policy: Any = None  # bidgen.checks.policy.Policy (loaded once by the driver)
     force: bool = False
     split: bool = False
+    layout: Layout | None = None  # how the workbook's rows are read (bidgen.inputs.workbook.Layout)
+    common: str = ""  # the hash of what every deal depends on (bidgen.batch.manifest.shared_hash)
 
 
 @dataclass(frozen=True)
 class DealJob:
-    """One deal to render: its records and the folder its documents go into."""
+    """One deal to render: its raw rows, the folder its documents go into, and the hash its
+    inputs had when its documents were last written (the manifest's; None: render in any case)."""
 
     id: str
     folder: Path
-    deal: Deal
-    tender: Tender | None = None
-    meeting: Meeting | None = None
+    rows: DealRows
+    known: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,9 @@ class DealResult:
     explain: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     docs: list[Any] = field(default_factory=list)  # Rendered, until the driver has written them
+    digest: str | None = None  # the hash of the deal's inputs (bidgen.batch.manifest.input_hash)
+    notes: list[str] = field(default_factory=list)  # warnings about its cells, for the driver to show
+    hashes: list[str] = field(default_factory=list)  # sha256 of each of ``docs``
 
     @property
     def docx(self) -> list[Path]:
@@ -88,10 +96,32 @@ class DealResult:
                 for f in self.findings if f["severity"] == "error"]
 
 
-def finding_dict(f: Any) -> dict[str, Any]:
-    """A checker finding as a report row."""
+def finding_dict(f: Any, entry: DealEntry | None = None) -> dict[str, Any]:
+    """A checker finding as a report row; with the deal's ``entry``, a finding about a key of the
+    deal, its tender or its meeting is placed at the workbook cell that holds it
+    (``deals.xlsx:negotiation.concessions!D3 (price_after)``), else at its key path."""
+    place = str(f.where) if (f.where.file or f.where.path) else ""
+    if entry is not None and not f.where.file and f.where.input:
+        cell = entry.place_of(f.where.input, key_path(f.where.path or ""))
+        if cell:
+            place = cell
     return {"severity": f.severity.value, "rule": f.rule, "message": f.message + (f" ({f.compared})" if f.values else ""),
-            "place": str(f.where) if (f.where.file or f.where.path) else ""}
+            "place": place}
+
+
+def key_path(path: str) -> tuple[str | int, ...]:
+    """``negotiation.concessions[0].price_after`` → ``('negotiation', 'concessions', 0, 'price_after')``."""
+    out: list[str | int] = []
+    for part in path.split("."):
+        if not part:
+            continue
+        name, *indexes = part.split("[")
+        if name:
+            out.append(name)
+        for index in indexes:
+            index = index.rstrip("]")
+            out.append(int(index) if index.isdigit() else index)
+    return tuple(out)
 
 
 def error_dict(line: str, rule: str = "input", place: str = "") -> dict[str, Any]:
@@ -99,28 +129,45 @@ def error_dict(line: str, rule: str = "input", place: str = "") -> dict[str, Any
 
 
 def run_deal(job: DealJob, shared: Shared) -> DealResult:
-    """Check and render one deal in memory; never raises for a user error (it becomes a finding)."""
+    """Read, check and render one deal in memory; never raises for a user error (it becomes a
+    finding).  When the deal's inputs hash to ``job.known``, nothing is rendered: the result is
+    ``unchanged`` with the hash, and the driver checks the files the manifest lists."""
+    from bidgen.batch.manifest import input_hash
+    from bidgen.inputs.workbook import read_deal
     from bidgen.money import compute_pricing
     from bidgen.pipeline import render_all, screen
 
-    result = DealResult(job.id, "failed", folder=job.folder, currency=job.deal.currency)
+    result = DealResult(job.id, "failed", folder=job.folder)
+    entry = read_deal(job.rows, shared.layout)  # type: ignore[arg-type]
+    result.notes = entry.notes
+    if not entry.ok:
+        result.findings = [error_dict(e.message, place=f"{e.place}" + (f" ({e.key})" if e.key else ""))
+                           for e in entry.errors]
+        return result
+    deal = entry.deal
+    assert deal is not None
+    result.currency = deal.currency
+    result.digest = input_hash(shared.common, deal, entry.tender, entry.meeting)
+    if job.known is not None and job.known == result.digest:
+        result.status = "unchanged"
+        return result
     try:
-        pricing = compute_pricing(job.deal.items, currency=job.deal.currency,
-                                  tax_rate_percent=job.deal.tax_rate_percent,
-                                  prices_include_tax=job.deal.prices_include_tax, milestones=job.deal.terms.payment)
+        pricing = compute_pricing(deal.items, currency=deal.currency, tax_rate_percent=deal.tax_rate_percent,
+                                  prices_include_tax=deal.prices_include_tax, milestones=deal.terms.payment)
         result.total = pricing.total
-        draft, findings = screen(job.deal, tender=job.tender, meeting=job.meeting, policy=shared.policy,
+        draft, findings = screen(deal, tender=entry.tender, meeting=entry.meeting, policy=shared.policy,
                                  force=shared.force, locale=shared.locale)
-        result.findings = [finding_dict(f) for f in findings if f.severity.value in ("error", "warning")]
+        result.findings = [finding_dict(f, entry) for f in findings if f.severity.value in ("error", "warning")]
         if draft is None:
             return result
-        docs = render_all(job.deal, job.folder, tender=job.tender, meeting=job.meeting, split=shared.split,
+        docs = render_all(deal, job.folder, tender=entry.tender, meeting=entry.meeting, split=shared.split,
                           locale=shared.locale, library_dirs=shared.library_dirs, draft=draft)
     except BidgenError as exc:
         result.findings += [error_dict(line, rule=type(exc).__name__) for line in exc.lines()]
         return result
     result.status = "draft" if draft else "written"
     result.docs = docs
+    result.hashes = [hashlib.sha256(d.data).hexdigest() for d in docs]  # for the manifest, computed here
     result.documents = [d.path for d in docs]
     for d in docs:
         result.explain += list(d.explain)

@@ -123,15 +123,22 @@ class Manifest:
             del self.deals[deal]
             self._append({"deal": deal, "hash": None})
 
-    def record(self, deal: str, digest: str, files: Iterable[tuple[Path, bytes]], **about: Any) -> None:
-        """After a deal's documents are in place: its hash, the hash of each file (in order) and
-        what the report says about it (``about``: status, total, findings)."""
-        root = self.outdir.resolve()
+    def record(self, deal: str, digest: str, files: Iterable[tuple[Path, bytes | str]], **about: Any) -> None:
+        """After a deal's documents are in place: its hash, the hash of each file (in order: its
+        bytes, or their sha256 when the job computed it) and what the report says about it
+        (``about``: status, total, findings)."""
         entry = {"hash": digest, **about,
-                 "files": [[Path(p).resolve().relative_to(root).as_posix(), hashlib.sha256(data).hexdigest()]
+                 "files": [[self._relative(Path(p)), data if isinstance(data, str) else hashlib.sha256(data).hexdigest()]
                            for p, data in files]}
         self.deals[deal] = entry
         self._append({"deal": deal, **entry})
+
+    def _relative(self, path: Path) -> str:
+        """``path`` relative to OUTDIR (by its parts when it is under OUTDIR as given; else resolved)."""
+        try:
+            return path.relative_to(self.outdir).as_posix()
+        except ValueError:
+            return path.resolve().relative_to(self.outdir.resolve()).as_posix()
 
     def close(self) -> None:
         """Rewrite the log compactly (atomically, synced)."""

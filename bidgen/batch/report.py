@@ -24,9 +24,22 @@ _DEAL_HEADERS = ("deal", "status", "folder", "documents", "total", "currency", "
 _FINDING_HEADERS = ("deal", "severity", "rule", "place", "message")
 
 
+def _bold() -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+_BOLD: Any = None
+
+
 def _rel(path: Path | None, outdir: Path) -> str:
     if path is None:
         return ""
+    try:  # by its parts first: the documents are under OUTDIR as the run was given it
+        return Path(path).relative_to(outdir).as_posix()
+    except ValueError:
+        pass
     try:
         return Path(path).resolve().relative_to(outdir.resolve()).as_posix()
     except ValueError:
@@ -63,19 +76,32 @@ EXCEL_ROWS = 1_048_576
 EXCEL_CELL = 32_767
 
 
-def _set(ws: Any, row: int, col: int, value: Any, number_format: str | None = None) -> None:
-    cell = ws.cell(row=row, column=col)
+def _cell(ws: Any, value: Any, number_format: str | None = None, bold: bool = False, alignment: Any = None) -> Any:
+    """A cell of a write-only sheet: text always stored as text (never a formula), with Excel's
+    quote prefix when it would read as one; plain values are passed as they are."""
     if isinstance(value, str):
         if len(value) > EXCEL_CELL:
             value = value[: EXCEL_CELL - 1] + "…"
-        cell.value = value
+        if not value.startswith(_RISKY) and not bold and alignment is None:
+            return value
+    elif number_format is None and not bold and alignment is None:
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
         cell.data_type = "s"  # never a formula
         if value.startswith(_RISKY):
             cell.quotePrefix = True  # Excel keeps it text when the cell is edited
-    else:
-        cell.value = value
     if number_format:
         cell.number_format = number_format
+    if alignment is not None:
+        cell.alignment = alignment
+    if bold:
+        global _BOLD
+        _BOLD = _BOLD or _bold()
+        cell.font = _BOLD
+    return cell
 
 
 def _money_format(currency: str | None) -> str:
@@ -86,19 +112,24 @@ def _money_format(currency: str | None) -> str:
 
 
 def write_report(results: Sequence[DealResult], outdir: Path, unassigned: Sequence[str] = ()) -> Path:
-    """Write ``OUTDIR/batch-report.xlsx`` atomically; returns its path."""
+    """Write ``OUTDIR/batch-report.xlsx`` atomically (row by row: openpyxl's write-only mode, so
+    that a report of many deals is not held whole); returns its path."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "deals"
-    bold = Font(bold=True)
-    for j, h in enumerate(_DEAL_HEADERS, start=1):
-        ws.cell(row=1, column=j, value=h).font = bold
+    if len(results) + 1 > EXCEL_ROWS:
+        raise RunFailed(f"{len(results):,} deals do not fit in one sheet of {REPORT} (Excel holds "
+                        f"{EXCEL_ROWS:,} rows); split the workbook, or use --format json", exit_code=2)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("deals")
     fs = wb.create_sheet("findings")
-    for j, h in enumerate(_FINDING_HEADERS, start=1):
-        fs.cell(row=1, column=j, value=h).font = bold
+    for sheet, widths in ((ws, (16, 10, 16, 60, 16, 9, 8, 9)), (fs, (16, 9, 26, 40, 90))):
+        sheet.freeze_panes = "A2"
+        for j, w in enumerate(widths, start=1):
+            sheet.column_dimensions[chr(64 + j)].width = w
+    ws.append([_cell(ws, h, bold=True) for h in _DEAL_HEADERS])
+    fs.append([_cell(fs, h, bold=True) for h in _FINDING_HEADERS])
+    wrap = Alignment(wrap_text=True, vertical="top")
     frow = 2
     room = EXCEL_ROWS - 1  # finding rows a sheet can hold under its header (one kept for "… more")
     left_out = 0
@@ -108,38 +139,23 @@ def write_report(results: Sequence[DealResult], outdir: Path, unassigned: Sequen
         if frow > room:
             left_out += 1
             return
-        for j, value in enumerate(values, start=1):
-            _set(fs, frow, j, value)
+        fs.append([_cell(fs, v) for v in values])
         frow += 1
 
-    if len(results) + 1 > EXCEL_ROWS:
-        raise RunFailed(f"{len(results):,} deals do not fit in one sheet of {REPORT} (Excel holds "
-                        f"{EXCEL_ROWS:,} rows); split the workbook, or use --format json", exit_code=2)
-    for i, r in enumerate(results, start=2):
+    for r in results:
         row = deal_row(r, outdir)
-        _set(ws, i, 1, r.id)
-        _set(ws, i, 2, r.status)
-        _set(ws, i, 3, row["folder"] or "")
-        _set(ws, i, 4, "\n".join(row["documents"]))
-        ws.cell(row=i, column=4).alignment = Alignment(wrap_text=True, vertical="top")
-        if r.total is not None:
-            _set(ws, i, 5, r.total, _money_format(r.currency))
-        _set(ws, i, 6, r.currency or "")
-        _set(ws, i, 7, row["errors"])
-        _set(ws, i, 8, row["warnings"])
+        docs = _cell(ws, "\n".join(row["documents"]), alignment=wrap)
+        total = _cell(ws, r.total, _money_format(r.currency)) if r.total is not None else None
+        ws.append([_cell(ws, r.id), _cell(ws, r.status), _cell(ws, row["folder"] or ""), docs, total,
+                   _cell(ws, r.currency or ""), row["errors"], row["warnings"]])
         for f in r.findings:
             finding([r.id] + [f.get(key) or "" for key in ("severity", "rule", "place", "message")])
     for line in unassigned:  # rows of no deal: not used, so listed where sales ops look for errors
         place, _, message = line.partition(": ")
         finding(("(no deal)", "error", "WORKBOOK-ROW", place, message))
     if left_out:
-        for j, value in enumerate(("…", "", "", "", f"{left_out:,} more findings than a sheet holds: "
-                                   "run with --format json for all of them"), start=1):
-            _set(fs, frow, j, value)
-    for sheet, widths in ((ws, (16, 10, 16, 60, 16, 9, 8, 9)), (fs, (16, 9, 26, 40, 90))):
-        sheet.freeze_panes = "A2"
-        for j, w in enumerate(widths, start=1):
-            sheet.column_dimensions[chr(64 + j)].width = w
+        fs.append([_cell(fs, v) for v in ("…", "", "", "", f"{left_out:,} more findings than a sheet holds: "
+                                          "run with --format json for all of them")])
     path = Path(outdir) / REPORT
     tmp = path.with_name(f".{REPORT}.tmp")
     wb.save(tmp)

@@ -118,7 +118,7 @@ def _warm_up(shared: Shared, locales: Iterable[str]) -> None:
         for kind in ("proposal", "bid", "memo", "brief"):
             try:
                 CompiledTemplate.load(template_path(kind, loc))
-            except BidgenError:
+            except Exception:  # noqa: BLE001 - only a head start: a deal's own job reports its locale
                 pass
 
 
@@ -163,13 +163,13 @@ def _executor(jobs: int) -> Executor:
                                initargs=(os.getpid(),))
 
 
-def _select(entries: list[Any], only: Sequence[str]) -> list[Any]:
+def _select(ids: list[str], only: Sequence[str]) -> list[str]:
     if not only:
-        return entries
+        return ids
     from bidgen.inputs.locate import did_you_mean
 
-    ids = [e.id for e in entries]
-    unknown = [o for o in only if o not in ids]
+    known = set(ids)
+    unknown = [o for o in only if o not in known]
     if unknown:
         errors = []
         for o in unknown:
@@ -178,7 +178,7 @@ def _select(entries: list[Any], only: Sequence[str]) -> list[Any]:
                                      field="--only"))
         raise ValidationErrors(errors)
     wanted = set(only)
-    return [e for e in entries if e.id in wanted]
+    return [i for i in ids if i in wanted]
 
 
 def _unsafe_folder(folder: Path) -> str | None:
@@ -190,12 +190,6 @@ def _unsafe_folder(folder: Path) -> str | None:
     if folder.exists() and not folder.is_dir():
         return "is a file, not a folder; move it away so that the deal's documents can be written here"
     return None
-
-
-def _failed_entry(entry: Any, folder: Path | None) -> DealResult:
-    r = DealResult(entry.id, "failed", folder=folder)
-    r.findings = [error_dict(e.message, place=f"{e.place}" + (f" ({e.key})" if e.key else "")) for e in entry.errors]
-    return r
 
 
 def run_batch(
@@ -211,90 +205,121 @@ def run_batch(
     Raises :class:`~bidgen.errors.BidgenError` (exit 2) when the workbook cannot be read or two
     deals would write the same path; nothing is written then.  A deal with an error is reported
     in the result (and the report) and skipped; the others are written.
+
+    The driver reads the workbook twice, as streams: once to check the file and plan the deals
+    (:func:`~bidgen.inputs.workbook.plan_workbook`), once to hand each deal's raw rows to the
+    executor as soon as they are complete (:meth:`~bidgen.inputs.workbook.Plan.deals`).  Reading
+    the cells for their columns, validating and locating errors is the per-deal job's work.
     """
     from bidgen.checks import load_policy
-    from bidgen.docx.commit import sync_dirs
-    from bidgen.documents.output import write_set
-    from bidgen.inputs.workbook import read_workbook
+    from bidgen.inputs.tables import open_workbook
+    from bidgen.inputs.workbook import plan_workbook
 
     started = time.perf_counter()
     outdir = Path(outdir)
-    book = read_workbook(workbook)
-    entries = _select(book.entries, options.only)
-    folders = plan_folders([e.id for e in entries], outdir)
-    workspace = options.library_dirs[0] if options.library_dirs else None
-    policy = load_policy(options.policy_file, workspace)
-    shared = Shared(locale=options.locale, library_dirs=tuple(options.library_dirs), policy=policy,
-                    force=options.force, split=options.split)
-    common = shared_hash(library_dirs=options.library_dirs, policy_file=options.policy_file,
-                         options={"locale": options.locale, "force": options.force, "split": options.split})
-    outdir.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(folders.values())
+    with open_workbook(workbook) as src:
+        plan = plan_workbook(src)
+        ids = _select(plan.ids, options.only)
+        folders = plan_folders(ids, outdir)
+        workspace = options.library_dirs[0] if options.library_dirs else None
+        policy = load_policy(options.policy_file, workspace)
+        common = shared_hash(library_dirs=options.library_dirs, policy_file=options.policy_file,
+                             options={"locale": options.locale, "force": options.force, "split": options.split})
+        shared = Shared(locale=options.locale, library_dirs=tuple(options.library_dirs), policy=policy,
+                        force=options.force, split=options.split, layout=plan.layout, common=common)
+        outdir.mkdir(parents=True, exist_ok=True)
+        _clean_leftovers(folders.values())
+        result = BatchResult(str(workbook), outdir)
+        wanted = set(ids)
+        result.unassigned = [str(e) for e in plan.orphans
+                             if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
+        rows = (r for r in plan.deals(src) if r.id in wanted)
+        by_id = _run(rows, folders, shared, options, executor, progress, len(ids),
+                     options.locale and {options.locale} or plan.locales, outdir)
+        result.unassigned += [str(e) for e in plan.late_orphans if not options.only]
+    result.results = [by_id[i] for i in ids]
+    if options.report:
+        result.report = write_report(result.results, outdir, result.unassigned)
+    if by_id or options.report:
+        # one sync for the whole run instead of one per file and folder: sync(2) flushes the
+        # documents' data and their names; elsewhere, each folder written is synced once
+        if hasattr(os, "sync"):
+            os.sync()
+        else:  # pragma: no cover - platforms without sync(2)
+            from bidgen.docx.commit import sync_dirs
+
+            sync_dirs(sorted({outdir, *folders.values()}))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(rows: Iterable[Any], folders: dict[str, Path], shared: Shared, options: BatchOptions,
+         executor: Executor | None, progress: Progress | None, total: int, locales: Iterable[str],
+         outdir: Path) -> dict[str, DealResult]:
+    """Each deal's rows through the executor (a bounded window of jobs in flight), each result
+    written as it comes back; returns the results by deal id."""
+    import warnings
+
+    from bidgen.documents.output import write_set
+    from bidgen.inputs.read import InputCleaned
+
     manifest = Manifest.load(outdir)
-    result = BatchResult(str(workbook), outdir)
-    wanted = set(e.id for e in entries)
-    result.unassigned = [str(e) for e in book.orphans
-                         if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
     by_id: dict[str, DealResult] = {}
-    todo: list[tuple[DealJob, str]] = []
-    for entry in entries:
-        folder = folders[entry.id]
-        if not entry.ok:
-            by_id[entry.id] = _failed_entry(entry, folder)
-            continue
-        unsafe = _unsafe_folder(folder)
-        if unsafe:
-            r = DealResult(entry.id, "failed", folder=folder, currency=entry.deal.currency)
-            r.findings = [error_dict(unsafe, rule="output", place=str(folder))]
-            by_id[entry.id] = r
-            continue
-        digest = input_hash(common, entry.deal, entry.tender, entry.meeting)
-        done = None if options.rebuild else manifest.unchanged(entry.id, digest)
-        if done is not None:
-            r = DealResult(entry.id, "unchanged", folder=folder, documents=done["paths"], currency=entry.deal.currency,
-                           total=Decimal(done["total"]) if done.get("total") else None,
-                           findings=list(done.get("findings") or []))
-            by_id[entry.id] = r
-            continue
-        todo.append((DealJob(entry.id, folder, entry.deal, entry.tender, entry.meeting), digest))
-    total = len(entries)
     finished = 0
 
     def report_progress(r: DealResult) -> None:
         nonlocal finished
         finished += 1
+        by_id[r.id] = r
         if progress is not None:
             progress(r, finished, total)
 
-    for entry in entries:
-        if entry.id in by_id:
-            report_progress(by_id[entry.id])
-    written_dirs: set[Path] = set()
     jobs = options.jobs or os.cpu_count() or 1
     own = executor is None
-    if own and todo and jobs > 1:
-        _warm_up(shared, [options.locale or j.deal.locale for j, _ in todo])
-    pool = executor if executor is not None else _executor(min(jobs, max(1, len(todo))))
-    digests = {job.id: digest for job, digest in todo}
+    if own and total and jobs > 1:
+        _warm_up(shared, locales)
+    pool = executor if executor is not None else _executor(min(jobs, max(1, total)))
     try:
         pending: set[Future] = set()
-        queue = iter(todo)
+        queue = iter(rows)
         window = max(4, jobs * 8)  # jobs in flight: memory stays flat in the number of deals
+
+        def submit(job: DealJob) -> None:
+            fut = pool.submit(run_deal, job, shared)
+            fut.job = job  # type: ignore[attr-defined]
+            pending.add(fut)
+
         while True:
             while len(pending) < window:
                 nxt = next(queue, None)
                 if nxt is None:
                     break
-                fut = pool.submit(run_deal, nxt[0], shared)
-                fut.deal_id = nxt[0].id  # type: ignore[attr-defined]
-                fut.folder = nxt[0].folder  # type: ignore[attr-defined]
-                pending.add(fut)
+                folder = folders[nxt.id]
+                unsafe = _unsafe_folder(folder)
+                if unsafe:
+                    r = DealResult(nxt.id, "failed", folder=folder)
+                    r.findings = [error_dict(unsafe, rule="output", place=str(folder))]
+                    report_progress(r)
+                    continue
+                entry = None if options.rebuild else manifest.deals.get(nxt.id)
+                submit(DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None))
             if not pending:
                 break
             done_set, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in sorted(done_set, key=lambda f: f.deal_id):  # type: ignore[attr-defined]
+            for fut in sorted(done_set, key=lambda f: f.job.id):  # type: ignore[attr-defined]
+                job: DealJob = fut.job  # type: ignore[attr-defined]
                 r = _collect(fut)
-                if r.docs:
+                for note in r.notes:
+                    warnings.warn(InputCleaned(note), stacklevel=2)
+                if r.status == "unchanged":
+                    done = manifest.unchanged(r.id, r.digest or "")
+                    if done is None:  # a file the manifest lists is missing or changed: render again
+                        submit(DealJob(job.id, job.folder, job.rows, None))
+                        continue
+                    r.documents = done["paths"]
+                    r.total = Decimal(done["total"]) if done.get("total") else None
+                    r.findings = list(done.get("findings") or [])
+                elif r.docs:
                     manifest.forget(r.id)
                     try:
                         write_set(r.docs, fsync=False)
@@ -303,29 +328,18 @@ def run_batch(
                         r.findings += [error_dict(line, rule=type(exc).__name__) for line in exc.lines()]
                         r.documents = []
                     else:
-                        manifest.record(r.id, digests[r.id], [(d.path, d.data) for d in r.docs], status=r.status,
+                        files = [(d.path, h) for d, h in zip(r.docs, r.hashes)] if len(r.hashes) == len(r.docs) \
+                            else [(d.path, d.data) for d in r.docs]
+                        manifest.record(r.id, r.digest or "", files, status=r.status,
                                         total=str(r.total) if r.total is not None else None, findings=r.findings)
-                        written_dirs.update(Path(d.path).parent for d in r.docs)
                     r.docs = []
-                by_id[r.id] = r
+                    r.hashes = []
                 report_progress(r)
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
         manifest.close()
-    result.results = [by_id[e.id] for e in entries]
-    if options.report:
-        result.report = write_report(result.results, outdir, result.unassigned)
-        written_dirs.add(outdir)
-    if written_dirs:
-        # one sync for the whole run instead of one per file and folder: sync(2) flushes the
-        # documents' data and their names; elsewhere, each folder written is synced once
-        if hasattr(os, "sync"):
-            os.sync()
-        else:  # pragma: no cover - platforms without sync(2)
-            sync_dirs(sorted(written_dirs))
-    result.seconds = time.perf_counter() - started
-    return result
+    return by_id
 
 
 def _clean_leftovers(folders: Iterable[Path]) -> None:
@@ -349,7 +363,8 @@ def _collect(fut: Future) -> DealResult:
         r: DealResult = fut.result()
         return r
     except Exception as exc:  # noqa: BLE001 - a crash in one deal must not stop the others
-        r = DealResult(fut.deal_id, "failed", folder=fut.folder)  # type: ignore[attr-defined]
+        job = fut.job  # type: ignore[attr-defined]
+        r = DealResult(job.id, "failed", folder=job.folder)
         r.findings = [error_dict(f"internal error while rendering this deal ({type(exc).__name__}: {exc}); "
                                  "please report it", rule="internal")]
         return r

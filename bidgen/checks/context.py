@@ -35,7 +35,7 @@ class Source:
     def at(self, *path: PathPart) -> Place:
         """The place of a key path in this input: ``Place(file, 'terms.payment[1].percent', line)``."""
         line = self.line_of(tuple(path)) if self.line_of and path else None
-        return Place(self.file, field_path(tuple(path)) or None, line)
+        return Place(self.file, field_path(tuple(path)) or None, line, input=self.label)
 
 
 @dataclass

@@ -39,6 +39,9 @@ class Place:
     file: str | None = None
     path: str | None = None
     line: int | None = None
+    #: which input the key path is in (``deal``, ``tender``, ``meeting``), for placing it in a
+    #: workbook's cells; not part of what the place says
+    input: str | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         parts: list[str] = []

@@ -1,38 +1,62 @@
-"""The raw tables of a workbook: an ``.xlsx`` file or a folder of ``.csv`` files (pandas).
+"""The raw cells of a workbook: an ``.xlsx`` file or a folder of ``.csv`` files (pandas).
 
-An .xlsx sheet is read straight from its XML (lxml), so that a number is the exact digits the file
+An .xlsx sheet is read straight from its XML, so that a number is the exact digits the file
 stores (never a float on the way) and every cell keeps its number format and place; openpyxl
 provides the built-in number formats, date-format detection and the Excel date epochs.
 
-Each sheet becomes a :class:`Table` of :class:`Raw` cells (value, number format, whether the
-cell is an Excel error) with their places, before any meaning is given to them.  Problems of
-the file as a whole (unreadable, merged cells, formulas without a cached value) are collected
-in :attr:`Tables.problems` so that every one is reported at once.
+:func:`open_workbook` gives a :class:`Source` whose sheets are read as *streams of rows*
+(:meth:`Source.rows`): an .xlsx sheet is inflated and parsed a chunk of whole rows at a time
+(about 1 MB), a .csv file in chunks of rows, so that reading a sheet never holds more than a
+chunk of it; a bulk run can then keep only what it needs.  Each row is a list of :class:`Raw`
+cells (value, number format, whether the cell is an Excel error or a formula saved without its
+value), before any meaning is given to them.  Problems of the file as a whole (unreadable,
+merged cells) are collected in :attr:`Source.problems` once a sheet has been read to its end,
+so that every one is reported at once.  :func:`read_tables` reads every sheet whole.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from xml.etree import ElementTree
 
 from bidgen.errors import InputError
 
-__all__ = ["Raw", "Table", "Tables", "read_tables", "WorkbookProblem"]
+__all__ = ["Raw", "Table", "Tables", "Source", "open_workbook", "read_tables", "WorkbookProblem",
+           "UNCACHED"]
 
 
 class Raw:
-    """One non-empty cell as the file holds it (slots: there are many)."""
+    """One non-empty cell as the file holds it (slots: there are many).
 
-    __slots__ = ("value", "number_format", "error")
+    ``error`` marks an Excel error value (``#N/A``); ``uncached`` a formula saved without the
+    value it shows (``value`` is then None): an error of the row's deal, located at the cell.
+    """
 
-    def __init__(self, value: Any, number_format: str | None = None, error: bool = False) -> None:
+    __slots__ = ("value", "number_format", "error", "uncached")
+
+    def __init__(self, value: Any, number_format: str | None = None, error: bool = False,
+                 uncached: bool = False) -> None:
         self.value = value
         self.number_format = number_format
         self.error = error
+        self.uncached = uncached
+
+    def __reduce__(self) -> tuple[Any, ...]:  # compact when sent to a worker process
+        if self.uncached:
+            return (Raw, (self.value, self.number_format, self.error, True))
+        if self.error:
+            return (Raw, (self.value, self.number_format, True))
+        return (Raw, (self.value, self.number_format))
+
+
+#: What a formula saved without its value is told (the cell's own deal error).
+UNCACHED = ("a formula without a saved value: open the workbook in Excel and save it, so that the value it "
+            "shows is stored")
 
 
 @dataclass
@@ -70,15 +94,53 @@ class Tables:
     problems: list[WorkbookProblem] = field(default_factory=list)
 
 
-def read_tables(path: str | Path) -> Tables:
-    """Read an .xlsx workbook or a folder of .csv files; InputError when it cannot be read at all."""
+Row = tuple[int, list[Raw | None]]
+
+
+class Source:
+    """An opened workbook: its sheets by name, each read as a stream of rows.
+
+    Use as a context manager (an .xlsx stays open until :meth:`close`).  ``rows(name)`` yields
+    ``(i, cells)`` for every row that holds a cell (``i`` 0-based, ``cells[j]`` the cell in
+    column j or None), in the order of the sheet; a sheet can be read again from its start.
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.names: list[str] = []
+        self.labels: dict[str, str] = {}
+        self.problems: list[WorkbookProblem] = []
+
+    def sheet(self, name: str) -> Table:
+        """The sheet's name and label (``deals.xlsx:items``), without its rows."""
+        return Table(name, self.labels[name], [])
+
+    def rows(self, name: str) -> Iterator[Row]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _problem(self, problem: WorkbookProblem) -> None:
+        if problem not in self.problems:  # a sheet read twice reports its problems once
+            self.problems.append(problem)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "Source":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def open_workbook(path: str | Path) -> Source:
+    """Open an .xlsx workbook or a folder of .csv files; InputError when it cannot be read at all."""
     p = Path(path)
     if not p.exists():
         raise InputError("workbook not found", file=str(p))
     if p.is_dir():
-        return _read_csv_folder(p)
+        return _CsvFolder(p)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(p)
+        return _Xlsx(p)
     if p.suffix.lower() == ".csv":
         raise InputError("a single .csv file: pass the folder that holds deals.csv and the other sheets",
                          file=str(p))
@@ -86,16 +148,33 @@ def read_tables(path: str | Path) -> Tables:
                      file=str(p))
 
 
+def read_tables(path: str | Path) -> Tables:
+    """Every sheet of a workbook, whole (see :func:`open_workbook` for reading it as streams)."""
+    with open_workbook(path) as src:
+        out = Tables(src.file)
+        for name in src.names:
+            rows: list[list[Raw | None]] = []
+            for i, cells in src.rows(name):
+                while len(rows) < i:
+                    rows.append([])
+                rows.append(cells)
+            out.tables[name] = Table(name, src.labels[name], rows)
+        out.problems = list(src.problems)
+    return out
+
+
 # ---------------------------------------------------------------------------- xlsx
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z0-9:]+)"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>|<(?:\w+:)?is>")
+_SHEETDATA = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>")
+_SHEETDATA_END = re.compile(rb"</(?:\w+:)?sheetData\s*>")
+_ROW_END = re.compile(rb"</(?:\w+:)?row\s*>")
+
+#: Bytes of a sheet's XML inflated and parsed at a time (then cut after the last whole row).
+CHUNK = 1 << 20
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -110,23 +189,6 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         part = part.lstrip("/") if part.startswith("/") else "xl/" + part
         out[sheet.get("name", "")] = part
     return out
-
-
-def _scan_sheet(xml: bytes, label: str) -> list[WorkbookProblem]:
-    """Merged cells and formulas without a cached value, straight from the sheet's XML."""
-    problems = []
-    for ref in _MERGE.findall(xml):
-        problems.append(WorkbookProblem(f"{label}!{ref.decode()}",
-                                        "merged cells: unmerge them and give every cell its own value"))
-    if _FORMULA.search(xml):
-        for attrs, body in _CELL.findall(xml):
-            if body and _FORMULA.search(body) and not _VALUE.search(body):
-                ref = _REF.search(attrs)
-                where = f"{label}!{ref.group(1).decode()}" if ref else label
-                problems.append(WorkbookProblem(
-                    where, "a formula without a saved value: open the workbook in Excel and save it, so "
-                           "that the value it shows is stored"))
-    return problems
 
 
 def _col_index(ref: str) -> int:
@@ -168,18 +230,19 @@ def _text(raw: bytes) -> str:
     return text
 
 
+def _inline_text(body: bytes) -> str:
+    """The text of an inline string's ``<is>`` body (its runs joined, phonetic guides left out)."""
+    if b"rPh" in body:
+        body = _RPH.sub(b"", body)
+    return "".join(_text(t.group(1) or b"") for t in _T.finditer(body))
+
+
 def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
     try:
         xml = zf.read("xl/sharedStrings.xml")
     except KeyError:
         return []
-    out = []
-    for m in _SI.finditer(xml):
-        body = m.group(1) or b""
-        if b"<rPh" in body or b":rPh" in body:
-            body = _RPH.sub(b"", body)  # phonetic guides are not part of the text
-        out.append("".join(_text(t.group(1) or b"") for t in _T.finditer(body)))
-    return out
+    return [_inline_text(m.group(1) or b"") for m in _SI.finditer(xml)]
 
 
 def _number_formats(zf: zipfile.ZipFile) -> list[str]:
@@ -205,163 +268,180 @@ _ROW_OPEN = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(/?)>")
 _ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
 _V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _IS = re.compile(rb"<(?:\w+:)?is>(.*?)</(?:\w+:)?is>", re.S)
+_F = re.compile(rb"<(?:\w+:)?f\b")
 
 
 #: The usual shape of a cell (Excel's and openpyxl's attribute order): one regex match per cell.
 _FAST_C = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?\s*'
-    rb"(?:/>|>(?:<f>[^<]*</f>|<f/>)?(?:<v>([^<]*)</v>|<v/>|<is>(.*?)</is>)?</c>)", re.S)
+    rb"(?:/>|>(<f>[^<]*</f>|<f/>)?(?:<v>([^<]*)</v>|<v/>|<is>(.*?)</is>)?</c>)", re.S)
 _ANY_C = re.compile(rb"<(?:\w+:)?c[\s>/]")
 
 
-def _cell_value(t: bytes | None, text: bytes | None, inline: bytes | None, style: int, strings: list[str],
-                date_style: list[bool], epoch: Any) -> Any:
-    from decimal import Decimal, InvalidOperation
+class _Decoder:
+    """Cell values from their XML, with what every sheet of the workbook shares: the shared strings,
+    the number formats, which of them are dates, the date epoch, and a memo of decoded texts (the
+    same texts recur from deal to deal; bounded, so memory stays flat)."""
 
-    from openpyxl.utils.datetime import from_excel
+    MEMO = 50_000
 
-    if t == b"s":
-        return strings[int(text)] if text is not None else None
-    if t == b"inlineStr":
-        return "".join(_text(x.group(1) or b"") for x in _T.finditer(inline)) if inline is not None else None
-    if t in (b"str", b"e", b"d"):
-        return _text(text) if text is not None else None
-    if t == b"b":
-        return None if text is None else text.strip() in (b"1", b"true")
-    if text is None:
-        return None
-    try:
-        value: Any = Decimal(text.decode().strip())
-    except InvalidOperation:
-        return _text(text)
-    if style < len(date_style) and date_style[style]:
-        value = from_excel(float(value), epoch)
-    return value
+    def __init__(self, strings: list[str], formats: list[str], epoch: Any) -> None:
+        from openpyxl.styles.numbers import is_date_format
 
+        self.strings = strings
+        self.formats = formats
+        self.date_style = [is_date_format(f) for f in formats]
+        self.epoch = epoch
+        self.memo: dict[bytes, str] = {}
 
-def _read_sheet_fast(xml: bytes, start: int, strings: list[str], formats: list[str], date_style: list[bool],
-                     epoch: Any) -> list[list[Raw | None]] | None:
-    """The sheet when every cell has the usual shape, else None (then the general reader runs)."""
-    matches = list(_FAST_C.finditer(xml, start))
-    if len(matches) != len(_ANY_C.findall(xml, start)):
-        return None
-    rows: list[list[Raw | None]] = []
-    col_cache: dict[bytes, int] = {}
-    nformats = len(formats)
-    for m in matches:
-        letters, row, s, t, v, inline = m.groups()
-        if v is None and inline is None:
-            continue
-        style = int(s) if s else 0
-        value = _cell_value(t, v, inline, style, strings, date_style, epoch)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        i = int(row) - 1
-        j = col_cache.get(letters)
-        if j is None:
-            j = col_cache[letters] = _col_index(letters.decode())
-        while len(rows) <= i:
-            rows.append([])
-        cells = rows[i]
-        while len(cells) <= j:
-            cells.append(None)
-        cells[j] = Raw(value, formats[style] if style < nformats else "General", t == b"e")
-    return rows
+    def text(self, raw: bytes, inline: bool) -> str:
+        memo = self.memo
+        out = memo.get(raw)
+        if out is None:
+            out = _inline_text(raw) if inline else _text(raw)
+            if len(memo) >= self.MEMO:
+                memo.clear()
+            memo[raw] = out
+        return out
 
+    def value(self, t: bytes | None, text: bytes | None, inline: bytes | None, style: int) -> Any:
+        from decimal import Decimal, InvalidOperation
 
-def _read_sheet(xml: bytes, strings: list[str], formats: list[str], epoch: Any) -> list[list[Raw | None]]:
-    """Every cell of a sheet from its XML: text as text, numbers from their exact stored digits."""
-    from openpyxl.styles.numbers import is_date_format
-
-    start = xml.find(b"sheetData")
-    if start >= 0:
-        fast = _read_sheet_fast(xml, start, strings, formats, [is_date_format(f) for f in formats], epoch)
-        if fast is not None:
-            return fast
-    return _read_sheet_general(xml, strings, formats, epoch)
-
-
-def _read_sheet_general(xml: bytes, strings: list[str], formats: list[str], epoch: Any) -> list[list[Raw | None]]:
-    """Every cell of a sheet, whatever the order of its attributes and namespace prefixes."""
-    from decimal import Decimal, InvalidOperation
-
-    from openpyxl.styles.numbers import is_date_format
-    from openpyxl.utils.datetime import from_excel
-
-    date_style = [is_date_format(f) for f in formats]
-    rows: list[list[Raw | None]] = []
-    start = xml.find(b"sheetData")
-    if start < 0:
-        return rows
-    row_i = -1
-    cells: list[Raw | None] = []
-    next_col = 0
-    pos = start
-    row_starts = [(m.start(), m.group(1)) for m in _ROW_OPEN.finditer(xml, start)]
-    k = 0
-    for cm in _C.finditer(xml, start):
-        while k < len(row_starts) and row_starts[k][0] < cm.start():
-            attrs = dict(_ATTR.findall(row_starts[k][1]))
-            row_i = int(attrs[b"r"]) - 1 if b"r" in attrs else row_i + 1
-            while len(rows) <= row_i:
-                rows.append([])
-            cells = rows[row_i]
-            next_col = 0
-            k += 1
-        attrs = dict(_ATTR.findall(cm.group(1)))
-        ref = attrs.get(b"r")
-        j = _col_index(ref.decode()) if ref else next_col
-        next_col = j + 1
-        body = cm.group(2) or b""
-        t = attrs.get(b"t", b"n")
-        style = int(attrs.get(b"s", b"0") or 0)
-        fmt = formats[style] if style < len(formats) else "General"
-        vm = _V.search(body) if body else None
-        text = vm.group(1) if vm else None
-        value: Any
         if t == b"s":
-            value = strings[int(text)] if text is not None else None
-        elif t == b"inlineStr":
-            im = _IS.search(body)
-            value = "".join(_text(x.group(1) or b"") for x in _T.finditer(im.group(1))) if im else None
-        elif t in (b"str", b"e", b"d"):
-            value = _text(text) if text is not None else None
-        elif t == b"b":
-            value = None if text is None else text.strip() in (b"1", b"true")
-        elif text is None:
-            value = None
-        else:
-            try:
-                value = Decimal(text.decode().strip())
-            except InvalidOperation:
-                value = _text(text)
-            if style < len(date_style) and date_style[style] and isinstance(value, Decimal):
-                value = from_excel(float(value), epoch)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        if row_i < 0:
-            continue
-        while len(cells) <= j:
-            cells.append(None)
-        cells[j] = Raw(value, fmt, t == b"e")
-    while k < len(row_starts):  # trailing empty rows
-        k += 1
-    return rows
+            return self.strings[int(text)] if text is not None else None
+        if t == b"inlineStr":
+            return self.text(inline, True) if inline is not None else None
+        if t in (b"str", b"e", b"d"):
+            return self.text(text, False) if text is not None else None
+        if t == b"b":
+            return None if text is None else text.strip() in (b"1", b"true")
+        if text is None:
+            return None
+        try:
+            value: Any = Decimal(text.decode())
+        except InvalidOperation:
+            return self.text(text, False)
+        if style < len(self.date_style) and self.date_style[style]:
+            from openpyxl.utils.datetime import from_excel
+
+            value = from_excel(float(value), self.epoch)
+        return value
+
+    def fast_rows(self, xml: bytes) -> list[Row] | None:
+        """The rows of a run of whole ``<row>`` elements when every cell has the usual shape, else
+        None (then :meth:`general_rows` reads them)."""
+        matches = _FAST_C.findall(xml)
+        if len(matches) != len(_ANY_C.findall(xml)):
+            return None
+        out: list[Row] = []
+        col_cache: dict[bytes, int] = {}
+        formats = self.formats
+        nformats = len(formats)
+        value_of = self.value
+        text_of = self.text
+        memo = self.memo
+        strings = self.strings
+        last = b""
+        cells: list[Raw | None] = []
+        for letters, row, s, t, f, v, inline in matches:
+            style = int(s) if s else 0
+            if f and not v and not inline:
+                cell = Raw(None, formats[style] if style < nformats else "General", uncached=True)
+            elif v is None and inline is None:
+                continue
+            else:
+                if t == b"inlineStr" and inline is not None:
+                    value = memo.get(inline) or text_of(inline, True)
+                elif t == b"s" and v is not None:
+                    value = strings[int(v)]
+                else:
+                    value = value_of(t, v, inline, style)
+                if value is None or (value.__class__ is str and not value.strip()):
+                    continue
+                cell = Raw(value, formats[style] if style < nformats else "General", t == b"e")
+            if row != last:
+                last = row
+                cells = []
+                out.append((int(row) - 1, cells))
+            j = col_cache.get(letters)
+            if j is None:
+                j = col_cache[letters] = _col_index(letters.decode())
+            while len(cells) <= j:
+                cells.append(None)
+            cells[j] = cell
+        return out
+
+    def general_rows(self, xml: bytes, row_i: int) -> tuple[list[Row], int]:
+        """The rows of a run of whole ``<row>`` elements whatever the order of attributes and the
+        namespace prefixes; ``row_i`` is the row before the run (rows may omit their number)."""
+        formats = self.formats
+        out: list[Row] = []
+        cells: list[Raw | None] = []
+        current = -2
+        next_col = 0
+        row_starts = [(m.start(), m.group(1)) for m in _ROW_OPEN.finditer(xml)]
+        k = 0
+        for cm in _C.finditer(xml):
+            while k < len(row_starts) and row_starts[k][0] < cm.start():
+                attrs = dict(_ATTR.findall(row_starts[k][1]))
+                row_i = int(attrs[b"r"]) - 1 if b"r" in attrs else row_i + 1
+                next_col = 0
+                k += 1
+            attrs = dict(_ATTR.findall(cm.group(1)))
+            ref = attrs.get(b"r")
+            j = _col_index(ref.decode()) if ref else next_col
+            next_col = j + 1
+            body = cm.group(2) or b""
+            t = attrs.get(b"t", b"n")
+            style = int(attrs.get(b"s", b"0") or 0)
+            fmt = formats[style] if style < len(formats) else "General"
+            vm = _V.search(body) if body else None
+            text = vm.group(1) if vm else None
+            im = _IS.search(body) if t == b"inlineStr" and body else None
+            if _F.search(body) and not text and im is None:
+                cell = Raw(None, fmt, uncached=True)
+            else:
+                value = self.value(t, text, im.group(1) if im else None, style)
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                cell = Raw(value, fmt, t == b"e")
+            if row_i < 0:
+                continue
+            if row_i != current:
+                current = row_i
+                cells = []
+                out.append((row_i, cells))
+            while len(cells) <= j:
+                cells.append(None)
+            cells[j] = cell
+        row_i += len(row_starts) - k  # rows after the last cell (their numbers, if any, matter not)
+        if k < len(row_starts):
+            attrs = dict(_ATTR.findall(row_starts[-1][1]))
+            if b"r" in attrs:
+                row_i = int(attrs[b"r"]) - 1
+        return out, row_i
 
 
 #: An .xlsx holds a few dozen parts; more than this is refused before any is read.
 MAX_PARTS = 10_000
 
+_UNREADABLE = (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError, IndexError, zlib.error,
+               EOFError)
+
+
+def _part_cap() -> int:
+    from bidgen.limits import current
+
+    return int(current().workbook_part_mb * 1024 * 1024)
+
 
 def _within_limits(zf: zipfile.ZipFile, p: Path) -> None:
     """Refuse a workbook whose parts would unpack past ``limits.workbook_part_mb`` (a 1.6 MB file
     can hold a 1.5 GB sheet), before anything is inflated; each part is also read with that cap."""
-    from bidgen.limits import current
-
     infos = zf.infolist()
     if len(infos) > MAX_PARTS:
         raise InputError(f"a workbook with {len(infos):,} zip parts (at most {MAX_PARTS:,})", file=str(p))
-    cap = int(current().workbook_part_mb * 1024 * 1024)
+    cap = _part_cap()
     for info in infos:
         if info.file_size > cap:
             raise InputError(f"part {info.filename} unpacks to {info.file_size:,} bytes, above the limit of {cap:,} "
@@ -376,33 +456,107 @@ def _within_limits(zf: zipfile.ZipFile, p: Path) -> None:
     zf.read = capped  # type: ignore[method-assign]  # every later read of this file is capped
 
 
-def _read_xlsx(p: Path) -> Tables:
-    from lxml import etree
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+class _Xlsx(Source):
+    """An .xlsx package: shared strings and styles read once, each sheet streamed from the zip."""
 
-    out = Tables(str(p))
-    name = p.name
-    try:
-        with zipfile.ZipFile(p) as zf:
+    def __init__(self, p: Path) -> None:
+        from lxml import etree
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+        super().__init__(str(p))
+        self.path = p
+        self._zf: zipfile.ZipFile | None = None
+        try:
+            self._zf = zf = zipfile.ZipFile(p)
             _within_limits(zf, p)
-            parts = _sheet_parts(zf)
+            self._parts = _sheet_parts(zf)
             book = zf.read("xl/workbook.xml")
             epoch = CALENDAR_MAC_1904 if re.search(rb'date1904="(1|true)"', book) else CALENDAR_WINDOWS_1900
-            strings = _shared_strings(zf)
-            formats = _number_formats(zf)
-            for sheet, part in parts.items():
-                try:
-                    xml = zf.read(part)
-                except KeyError:
-                    out.problems.append(WorkbookProblem(f"{name}:{sheet}", "the sheet's data is missing from the file"))
+            self._decoder = _Decoder(_shared_strings(zf), _number_formats(zf), epoch)
+        except (*_UNREADABLE, etree.XMLSyntaxError) as exc:
+            self.close()
+            raise self._unreadable(exc) from None
+        self.names = list(self._parts)
+        self.labels = {name: f"{p.name}:{name}" for name in self.names}
+
+    def _unreadable(self, exc: BaseException) -> InputError:
+        if isinstance(exc, InputError):
+            return exc
+        return InputError(f"cannot read the workbook (is it an .xlsx file?): {exc}", file=str(self.path))
+
+    def close(self) -> None:
+        if self._zf is not None:
+            self._zf.close()
+            self._zf = None
+
+    def rows(self, name: str) -> Iterator[Row]:
+        assert self._zf is not None, "the workbook is closed"
+        label = self.labels[name]
+        try:
+            fh = self._zf.open(self._parts[name])
+        except KeyError:
+            self._problem(WorkbookProblem(label, "the sheet's data is missing from the file"))
+            return
+        except _UNREADABLE as exc:
+            raise self._unreadable(exc) from None
+        with fh:
+            try:
+                yield from self._stream(fh, label)
+            except _UNREADABLE as exc:
+                raise self._unreadable(exc) from None
+
+    def _stream(self, fh: Any, label: str) -> Iterator[Row]:
+        """Inflate a chunk, parse the whole rows in it, keep the torn last one for the next chunk."""
+        cap = _part_cap()
+        total = 0
+        buf = b""
+        tail = b""  # what follows the sheet's data (merged cells, …)
+        state = 0  # 0: before <sheetData>, 1: inside it, 2: after it
+        row_i = -1
+        decoder = self._decoder
+        while True:
+            data = fh.read(CHUNK)
+            total += len(data)
+            if total > cap:
+                raise InputError(f"part {fh.name} unpacks to more than {cap:,} bytes (limits.workbook_part_mb)",
+                                 file=str(self.path))
+            final = not data
+            buf += data
+            if state == 0:
+                m = _SHEETDATA.search(buf)
+                if m is None:
+                    if final:
+                        break
                     continue
-                label = f"{name}:{sheet}"
-                out.problems += _scan_sheet(xml, label)
-                out.tables[sheet] = Table(sheet, label, _read_sheet(xml, strings, formats, epoch))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, etree.XMLSyntaxError, OSError, ValueError,
-            IndexError) as exc:
-        raise InputError(f"cannot read the workbook (is it an .xlsx file?): {exc}", file=str(p)) from None
-    return out
+                state = 2 if m.group(1) else 1
+                buf = buf[m.end():]
+            if state == 1:
+                end = _SHEETDATA_END.search(buf)
+                if end is not None:
+                    run, tail, buf = buf[:end.start()], buf[end.end():], b""
+                    state = 2
+                else:
+                    cut = 0
+                    for cut_m in _ROW_END.finditer(buf):
+                        cut = cut_m.end()
+                    if final:
+                        cut = len(buf)
+                    run, buf = buf[:cut], buf[cut:]
+                if run:
+                    rows = decoder.fast_rows(run)
+                    if rows is None:
+                        rows, row_i = decoder.general_rows(run, row_i)
+                    elif rows:
+                        row_i = rows[-1][0]
+                    yield from rows
+            elif state == 2:
+                tail += buf
+                buf = b""
+            if final:
+                break
+        for ref in _MERGE.findall(tail):
+            self._problem(WorkbookProblem(f"{label}!{ref.decode()}",
+                                          "merged cells: unmerge them and give every cell its own value"))
 
 
 # ---------------------------------------------------------------------------- csv
@@ -416,25 +570,41 @@ def csv_text(value: str) -> str:
     return value
 
 
-def _read_csv_folder(folder: Path) -> Tables:
-    import pandas as pd
+class _CsvFolder(Source):
+    """A folder of .csv files, one per sheet (named by the file's name without .csv), each read in
+    chunks of rows as text exactly (pandas: ``dtype=str``, no NA guessing, a BOM allowed)."""
 
-    out = Tables(str(folder))
-    files = sorted(f for f in folder.iterdir() if f.suffix.lower() == ".csv")
-    if not files:
-        raise InputError("no .csv files in this folder (expected deals.csv and the other sheets)", file=str(folder))
-    for f in files:
-        label = f"{folder.name}/{f.name}"
+    ROWS = 10_000
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        files = sorted(f for f in folder.iterdir() if f.suffix.lower() == ".csv")
+        if not files:
+            raise InputError("no .csv files in this folder (expected deals.csv and the other sheets)",
+                             file=str(folder))
+        self._files = {f.stem: f for f in files}
+        self.names = list(self._files)
+        self.labels = {f.stem: f"{folder.name}/{f.name}" for f in files}
+
+    def rows(self, name: str) -> Iterator[Row]:
+        import pandas as pd
+
+        f = self._files[name]
+        i = 0
         try:
             # every cell as the text it holds: no type guessing, no NA/None/NULL turned into nothing
-            frame = pd.read_csv(f, header=None, dtype=str, keep_default_na=False, na_filter=False,
-                                encoding="utf-8-sig", skip_blank_lines=False)
+            chunks = pd.read_csv(f, header=None, dtype=str, keep_default_na=False, na_filter=False,
+                                 encoding="utf-8-sig", skip_blank_lines=False, chunksize=self.ROWS)
+            with chunks:
+                for frame in chunks:
+                    for record in frame.itertuples(index=False):
+                        cells = [Raw(csv_text(v)) if v.strip() else None for v in record]
+                        if any(c is not None for c in cells):
+                            yield i, cells
+                        i += 1
         except UnicodeDecodeError:
             raise InputError("not UTF-8 text (save it as 'CSV UTF-8')", file=str(f)) from None
         except pd.errors.EmptyDataError:
-            frame = pd.DataFrame()
+            return
         except (pd.errors.ParserError, OSError) as exc:
             raise InputError(f"cannot read the CSV file: {exc}", file=str(f)) from None
-        rows = [[Raw(csv_text(v)) if v.strip() else None for v in record] for record in frame.itertuples(index=False)]
-        out.tables[f.stem] = Table(f.stem, label, rows)
-    return out

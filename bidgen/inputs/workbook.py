@@ -22,8 +22,9 @@ Usage::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,9 +33,10 @@ from bidgen.inputs.cells import CellProblem, cell_value, column_letter
 from bidgen.inputs.locate import did_you_mean, field_path, message_for
 from bidgen.inputs.models import Deal, Meeting, Tender
 from bidgen.inputs.sheets import Column, RecordSheet, list_sheets, record_sheets, sheet_names
-from bidgen.inputs.tables import Table, Tables, WorkbookProblem, read_tables
+from bidgen.inputs.tables import UNCACHED, Raw, Row, Source, Table, WorkbookProblem, open_workbook
 
-__all__ = ["CellError", "WorkbookError", "DealEntry", "Workbook", "read_workbook", "IGNORED_PREFIX"]
+__all__ = ["CellError", "WorkbookError", "DealEntry", "Workbook", "read_workbook", "IGNORED_PREFIX", "Plan",
+           "plan_workbook", "DealRows", "RawRecord", "Layout", "read_deal"]
 
 #: Sheets (or .csv files) whose name starts with this are notes, never read.
 IGNORED_PREFIX = "_"
@@ -51,9 +53,16 @@ class CellError(InputError):
         self.key = key
         self.deal = deal
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable (it crosses to and from worker processes)
+        return (_cell_error, (self.message, self.place, self.key, self.deal))
+
     def __str__(self) -> str:
         key = f" ({self.key})" if self.key else ""
         return f"{self.place}{key}: {self.message}"
+
+
+def _cell_error(message: str, place: str, key: str | None, deal: str | None) -> CellError:
+    return CellError(message, place=place, key=key, deal=deal)
 
 
 class WorkbookError(ValidationErrors):
@@ -69,10 +78,25 @@ class DealEntry:
     tender: Tender | None = None
     meeting: Meeting | None = None
     errors: list[CellError] = field(default_factory=list)
+    #: warnings about the deal's cells (text cleaned of control characters), each naming its cell
+    notes: list[str] = field(default_factory=list)
+    #: each record's cells by key path (deal, meeting, tender), to place what is said about a key
+    records: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.deal is not None and not self.errors
+
+    def place_of(self, kind: str, loc: tuple[str | int, ...]) -> str | None:
+        """The cell of a key path of the deal's ``kind`` record (``deal``, ``meeting``, ``tender``):
+        ``deals.xlsx:negotiation.concessions!D3 (price_after)``; its row when the key has no cell."""
+        rec = self.records.get(kind)
+        if rec is None:
+            return None
+        if not loc:
+            return rec.row_place
+        place, key = _locate(rec, tuple(loc))
+        return f"{place} ({key})" if key else place
 
 
 @dataclass
@@ -91,7 +115,397 @@ class Workbook:
         raise KeyError(deal_id)
 
 
-# ---------------------------------------------------------------------------- records
+# ---------------------------------------------------------------------------- grouping (the driver)
+
+
+@dataclass
+class RawRecord:
+    """One record's rows as the workbook holds them, before any meaning is given to a cell: its
+    row in its record sheet and its rows in each list sheet (in sheet order).  Picklable: this is
+    what a bulk run sends to the per-deal job."""
+
+    kind: str
+    id: str
+    row: Row
+    lists: dict[str, list[Row]] = field(default_factory=dict)
+    errors: list[CellError] = field(default_factory=list)  # found while grouping (a second row with its id)
+
+
+@dataclass
+class DealRows:
+    """Everything one deal is read from: its record, its meeting's and its tender's (raw rows),
+    and the problems found while grouping (a second tender, a row whose deal id is a near miss)."""
+
+    id: str
+    deal: RawRecord
+    meeting: RawRecord | None = None
+    tender: RawRecord | None = None
+    errors: list[CellError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How every deal's rows are read: per sheet its name, label and the header of each used
+    column (``None`` for the owner column of a list sheet).  Small, hashable and picklable."""
+
+    sheets: tuple[tuple[str, str, tuple[tuple[int, str | None], ...]], ...]
+
+
+_MODEL: dict[str, type[BaseModel]] = {"deal": Deal, "meeting": Meeting, "tender": Tender}
+_SHEET_OF_KIND = {"deal": "deals", "meeting": "meetings", "tender": "tenders"}
+
+
+def _records() -> dict[str, RecordSheet]:
+    return {rs.name: rs for rs in record_sheets()}
+
+
+@lru_cache(maxsize=8)
+def _columns(layout: Layout) -> dict[str, tuple[Table, dict[int, Column | None]]]:
+    """The layout's sheets as (sheet, column index → Column): resolved once per process."""
+    by_name: dict[str, Any] = dict(_records())
+    by_name.update(list_sheets())
+    out = {}
+    for name, label, cols in layout.sheets:
+        sheet = by_name[name]
+        out[name] = (Table(name, label, []), {j: (sheet.column(key) if key is not None else None) for j, key in cols})
+    return out
+
+
+def _headers(sheet: Table, header: list[Raw | None], data_cols: set[int], columns: tuple[Column, ...],
+             first: str | None, problems: list[WorkbookProblem]) -> dict[int, Column | None]:
+    """Column index → Column (None for the owner column); problems for the file."""
+    known = {c.key: c for c in columns}
+    out: dict[int, Column | None] = {}
+    seen: dict[str, int] = {}
+    for j, cell in enumerate(header):
+        if cell is not None and cell.uncached:
+            problems.append(WorkbookProblem(sheet.place(0, j), UNCACHED))
+            continue
+        if cell is None:
+            if j in data_cols:
+                problems.append(WorkbookProblem(sheet.place(0, j), "a column with values but no header"))
+            continue
+        name = str(cell.value).strip()
+        if name in seen:
+            problems.append(WorkbookProblem(
+                sheet.place(0, j), f"duplicate header {name!r} (also in column {column_letter(seen[name])})"))
+            continue
+        seen[name] = j
+        if first is not None and j == 0:
+            if name != first:
+                problems.append(WorkbookProblem(
+                    sheet.place(0, 0), f"the first column of a list sheet holds the id of its record: "
+                                       f"its header must be {first!r}, not {name!r}"))
+            out[j] = None
+            continue
+        if name in known:
+            out[j] = known[name]
+            continue
+        hint = did_you_mean(name, list(known))
+        lists = [s for s in list_sheets() if name.startswith(s + ".") or name == s]
+        if hint:
+            why = f"unknown header {name!r}; did you mean {hint!r}?"
+        elif lists:
+            why = f"unknown header {name!r}: a list has its own sheet, {lists[-1]!r}"
+        else:
+            why = f"unknown header {name!r}; see docs/input.md for the headers of sheet {sheet.name!r}"
+        problems.append(WorkbookProblem(sheet.place(0, j), why))
+    for j in sorted(data_cols):
+        if j >= len(header):
+            problems.append(WorkbookProblem(sheet.place(0, j), "a column with values but no header"))
+    if first is not None and 0 not in out and header:
+        problems.append(WorkbookProblem(sheet.place(0, 0), f"the first column's header must be {first!r}"))
+    return out
+
+
+def _first_col(header: list[Raw | None], key: str) -> int | None:
+    for j, cell in enumerate(header):
+        if cell is not None and not cell.uncached and str(cell.value).strip() == key:
+            return j
+    return None
+
+
+def _text_at(cells: list[Raw | None], j: int | None) -> str | None:
+    """The text of a cell (an id), or None when it is empty, not text or a formula without value."""
+    cell = cells[j] if j is not None and j < len(cells) else None
+    if cell is None or cell.uncached or not isinstance(cell.value, str):
+        return None
+    return cell.value.strip()
+
+
+class Plan:
+    """A workbook read once from end to end (:func:`plan_workbook`): its layout, its deal ids in
+    sheet order, the problems of rows that belong to no deal, and for each deal (a *unit*) the
+    last row it has in each sheet.  :meth:`deals` then reads the sheets again, side by side, and
+    hands over each deal's rows as soon as every sheet has gone past its last row: when the list
+    sheets are in the order of the deals (as ``bidgen export`` and ``init`` write them), only a
+    few deals' rows are held at a time, whatever the number of deals."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.layout = Layout(())
+        self.ids: list[str] = []  # the deals, in sheet order (unit k is deal k)
+        self.orphans: list[CellError] = []
+        #: problems of records that belong to no deal (a meeting of an unknown deal), found when
+        #: :meth:`deals` reads them (after every deal)
+        self.late_orphans: list[CellError] = []
+        self.id_col: dict[str, int | None] = {}  # record sheet -> its id column
+        self.first_row: dict[str, dict[str, int]] = {}  # record sheet -> id -> its (first) row
+        self.unit: dict[tuple[str, str], int] = {}  # (record sheet, id) -> unit
+        self.extra: list[str] = []  # the kind of each unit after the deals (a record of no deal)
+        self.last: dict[str, Any] = {}  # sheet -> array of each unit's last row (-1: none)
+        self.errors: dict[int, list[CellError]] = {}  # unit -> problems found while grouping
+        self.dups: dict[tuple[str, str], list[CellError]] = {}  # (record sheet, id) -> second rows
+        #: the texts of the deals' locale cells (a few at most): what a run prepares before it starts
+        self.locales: set[str] = set()
+
+    @property
+    def units(self) -> int:
+        return len(self.ids) + len(self.extra)
+
+    def mark(self, sheet: str, unit: int, i: int) -> None:
+        from array import array
+
+        last = self.last.get(sheet)
+        if last is None:
+            last = self.last[sheet] = array("q", [-1]) * self.units
+        if i > last[unit]:
+            last[unit] = i
+
+    def unit_of(self, sheet: str, row: Row) -> int | None:
+        """The unit a data row belongs to (None: a row of no deal, or a second row of one id)."""
+        i, cells = row
+        if sheet in self.id_col:  # a record sheet
+            rid = _text_at(cells, self.id_col[sheet])
+            if rid is None or self.first_row[sheet].get(rid) != i:
+                return None
+            return self.unit.get((sheet, rid))
+        ls = list_sheets().get(sheet)
+        owner = _text_at(cells, 0) if ls is not None else None
+        if owner is None:
+            return None
+        return self.unit.get((_SHEET_OF_KIND[ls.record], owner))  # type: ignore[union-attr]
+
+    def deals(self, src: Source) -> Iterator[DealRows]:
+        """Each deal's rows, in the order of sheet 'deals'.  The records of no deal are read after
+        the deals, and their problems added to :attr:`late_orphans`."""
+        cursors: dict[str, Iterator[Row]] = {name: iter(src.rows(name)) for name in self.last}
+        pending: dict[int, dict[str, list[Row]]] = {}
+        for u in range(self.units):
+            for sheet, last in self.last.items():
+                if last[u] < 0 or sheet not in cursors:
+                    continue
+                cursor = cursors[sheet]
+                while True:
+                    row = next(cursor, None)
+                    if row is None:
+                        del cursors[sheet]
+                        break
+                    owner = self.unit_of(sheet, row)
+                    if owner is not None and owner >= u:
+                        pending.setdefault(owner, {}).setdefault(sheet, []).append(row)
+                    if row[0] >= last[u]:
+                        break
+            rows = pending.pop(u, {})
+            if u < len(self.ids):
+                deal = self._record("deal", rows)
+                if deal is None:  # pragma: no cover - a deal unit always has its row
+                    continue
+                yield DealRows(self.ids[u], deal, self._record("meeting", rows), self._record("tender", rows),
+                               list(self.errors.get(u, ())))
+            else:  # a meeting or tender of no deal: read here, its problems are the run's own
+                rec = self._record(self.extra[u - len(self.ids)], rows)
+                if rec is not None:
+                    built = _build(rec, self.layout, None)
+                    _validate(built, _MODEL[rec.kind], rec.id)
+                    self.late_orphans += built.errors
+
+    def _record(self, kind: str, rows: dict[str, list[Row]]) -> RawRecord | None:
+        sheet = _SHEET_OF_KIND[kind]
+        own = rows.get(sheet)
+        if not own:
+            return None
+        row = own[0]
+        rid = _text_at(row[1], self.id_col[sheet]) or ""
+        rec = RawRecord(kind, rid, row, errors=list(self.dups.get((sheet, rid), ())))
+        for ls in _records()[sheet].lists:
+            if ls.name in rows:
+                rec.lists[ls.name] = rows[ls.name]
+        return rec
+
+
+def plan_workbook(src: Source) -> Plan:
+    """Read every sheet once, keeping only what grouping needs (headers, ids, each deal's last row
+    in each sheet); :class:`WorkbookError` when the file itself is unusable, before any deal is
+    read.  :meth:`Plan.deals` then hands over each deal's rows."""
+    plan = Plan(src.file)
+    records = _records()
+    problems: list[WorkbookProblem] = []
+    known = sheet_names()
+    for name in src.names:
+        if name in known or name.startswith(IGNORED_PREFIX):
+            continue
+        hint = did_you_mean(name, known)
+        problems.append(WorkbookProblem(src.labels[name], f"unknown sheet {name!r}" +
+                                        (f"; did you mean {hint!r}?" if hint else
+                                         f" (sheets: {', '.join(known)}; start a notes sheet's name with '_')")))
+    if "deals" not in src.names:
+        problems.append(WorkbookProblem(src.file, "no sheet 'deals' (one row per deal)"))
+    orphans = plan.orphans
+    layout: list[tuple[str, str, tuple[tuple[int, str | None], ...]]] = []
+
+    def scan(name: str, columns: tuple[Column, ...], first: str | None) -> Iterator[tuple[list[Raw | None], Row]]:
+        """(header, row) for every data row; the header is checked once the sheet is read."""
+        header: list[Raw | None] = []
+        data_cols: set[int] = set()
+        for i, cells in src.rows(name):
+            if i == 0:
+                header = cells
+                continue
+            data_cols.update(j for j, c in enumerate(cells) if c is not None)
+            yield header, (i, cells)
+        cols = _headers(src.sheet(name), header, data_cols, columns, first, problems)
+        layout.append((name, src.labels[name], tuple((j, c.key if c is not None else None) for j, c in cols.items())))
+
+    # the record sheets: ids (text, unique), and the deal each tender answers
+    tender_deal: dict[str, Any] = {}
+    for name, rs in records.items():
+        seen = plan.first_row[name] = {}
+        plan.id_col[name] = None
+        if name not in src.names:
+            continue
+        sheet = src.sheet(name)
+        cols: dict[str, int | None] = {}
+        any_row = False
+        for header, (i, cells) in scan(name, rs.columns, None):
+            any_row = True
+            if not cols:
+                cols = {"id": _first_col(header, rs.id_key), "deal": _first_col(header, "deal"),
+                        "locale": _first_col(header, "locale")}
+                plan.id_col[name] = cols["id"]
+            if name == "deals" and len(plan.locales) < 16:
+                locale = _text_at(cells, cols["locale"])
+                if locale:
+                    plan.locales.add(locale)
+            j = cols["id"]
+            if j is None:
+                continue
+            cell = cells[j] if j < len(cells) else None
+            place = sheet.place(i, j)
+            if cell is None:
+                orphans.append(CellError(f"a {rs.kind} without {rs.id_key!r}", place=place, key=rs.id_key))
+                continue
+            if cell.uncached:
+                orphans.append(CellError(UNCACHED, place=place, key=rs.id_key))
+                continue
+            if not isinstance(cell.value, str):
+                column = rs.column(rs.id_key)
+                try:
+                    cell_value(cell.value, column, cell.number_format, cell.error)  # type: ignore[arg-type]
+                    message = "must be text"
+                except CellProblem as exc:
+                    message = str(exc)
+                orphans.append(CellError(message, place=place, key=rs.id_key))
+                continue
+            rid = cell.value.strip()
+            if rid in seen:
+                plan.dups.setdefault((name, rid), []).append(CellError(
+                    f"two {name} with the id {rid!r} (also in row {seen[rid] + 1}); ids must be unique",
+                    place=place, key=rs.id_key, deal=rid))
+                continue
+            seen[rid] = i
+            if name == "tenders":
+                tender_deal[rid] = _tender_deal(rs, cells, cols["deal"])
+        if plan.id_col[name] is None and any_row:
+            problems.append(WorkbookProblem(f"{sheet.label}!1", f"no column {rs.id_key!r}: every record needs one"))
+
+    # units: each deal (with its meeting and tender), then each record of no deal
+    deals = plan.first_row["deals"]
+    plan.ids = list(deals)
+    for u, rid in enumerate(plan.ids):
+        plan.unit[("deals", rid)] = u
+    meetings = plan.first_row["meetings"]
+    for mid, i in meetings.items():
+        if mid in deals:
+            plan.unit[("meetings", mid)] = plan.unit[("deals", mid)]
+            continue
+        plan.unit[("meetings", mid)] = plan.units
+        plan.extra.append("meeting")
+        orphans.append(CellError(f"a meeting of deal {mid!r}, which is not in sheet 'deals'",
+                                 place=f"{src.labels['meetings']}!{i + 1}", key="deal", deal=mid))
+    first_tender: dict[str, str] = {}
+    for ref, deal_id in tender_deal.items():
+        place = f"{src.labels['tenders']}!{plan.first_row['tenders'][ref] + 1}"
+        if isinstance(deal_id, str) and deal_id in deals:
+            u = plan.unit[("deals", deal_id)]
+            if deal_id in first_tender:
+                plan.errors.setdefault(u, []).append(CellError(
+                    f"a second tender for deal {deal_id!r} (also {first_tender[deal_id]!r}); a deal answers one "
+                    "tender", place=place, key="deal", deal=deal_id))
+                continue
+            first_tender[deal_id] = ref
+            plan.unit[("tenders", ref)] = u
+            continue
+        why = (f"a tender for deal {deal_id!r}, which is not in sheet 'deals'" if deal_id
+               else "a tender that names no deal: give the deal it answers in column 'deal'")
+        plan.unit[("tenders", ref)] = plan.units
+        plan.extra.append("tender")
+        orphans.append(CellError(why, place=place, key="deal", deal=deal_id))
+    for name in records:
+        for rid, i in plan.first_row[name].items():
+            u = plan.unit.get((name, rid))
+            if u is not None:
+                plan.mark(name, u, i)
+
+    # the list sheets: each row's owner
+    for name, rs in records.items():
+        owners = plan.first_row[name]
+        for ls in rs.lists:
+            if ls.name not in src.names:
+                continue
+            sheet = src.sheet(ls.name)
+            for _header, (i, cells) in scan(ls.name, ls.columns, ls.owner):
+                cell = cells[0] if cells else None
+                place = sheet.place(i, 0)
+                owner = _text_at(cells, 0)
+                if cell is not None and cell.uncached:
+                    orphans.append(CellError(UNCACHED, place=place, key=ls.owner))
+                    continue
+                if owner is None:
+                    orphans.append(CellError(f"no {ls.owner} id in the first column (text)", place=place,
+                                             key=ls.owner))
+                    continue
+                if owner not in owners:
+                    deal_of = tender_deal.get(owner, owner) if name == "tenders" else owner
+                    orphans.append(CellError(f"no {rs.kind} with the id {owner!r} in sheet {name!r}", place=place,
+                                             key=ls.owner, deal=deal_of if isinstance(deal_of, str) else owner))
+                    continue
+                u = plan.unit.get((name, owner))
+                if u is not None:
+                    plan.mark(ls.name, u, i)
+    problems += [p for p in src.problems if p not in problems]
+    if problems:
+        raise WorkbookError([InputError(p.message, file=p.place) for p in problems])
+    plan.layout = Layout(tuple(layout))
+    claims, plan.orphans = _claim_near_misses(plan.ids, orphans)
+    for deal_id, errors in claims.items():
+        plan.errors.setdefault(plan.unit[("deals", deal_id)], []).extend(errors)
+    return plan
+
+
+def _tender_deal(rs: RecordSheet, cells: list[Raw | None], j: int | None) -> str | None:
+    """The deal a tender row answers (its 'deal' cell as read), or None."""
+    cell = cells[j] if j is not None and j < len(cells) else None
+    if cell is None or cell.uncached:
+        return None
+    try:
+        value = cell_value(cell.value, rs.column("deal"), cell.number_format, cell.error)  # type: ignore[arg-type]
+    except CellProblem:
+        return None
+    return str(value) if value is not None else None
+
+
+# ---------------------------------------------------------------------------- records (the per-deal job)
 
 
 @dataclass
@@ -106,6 +520,7 @@ class _Record:
     rows: dict[Loc, tuple[Table, int, dict[str, int]]] = field(default_factory=dict)  # list entry -> row
     errors: list[CellError] = field(default_factory=list)
     refused: set[Loc] = field(default_factory=set)  # cells already reported (no second "missing")
+    notes: list[str] = field(default_factory=list)  # warnings: text cleaned of control characters
 
 
 def _put(target: dict[str, Any], dotted: str, value: Any) -> tuple[str, ...]:
@@ -117,53 +532,9 @@ def _put(target: dict[str, Any], dotted: str, value: Any) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _headers(table: Table, columns: tuple[Column, ...], first: str | None,
-             problems: list[WorkbookProblem]) -> dict[int, Column | None]:
-    """Column index → Column (None for the owner column); problems for the file."""
-    header = table.rows[0] if table.rows else []
-    known = {c.key: c for c in columns}
-    out: dict[int, Column | None] = {}
-    seen: dict[str, int] = {}
-    data_cols = {j for row in table.rows[1:] for j, cell in enumerate(row) if cell is not None}
-    for j, cell in enumerate(header):
-        if cell is None:
-            if j in data_cols:
-                problems.append(WorkbookProblem(table.place(0, j), "a column with values but no header"))
-            continue
-        name = str(cell.value).strip()
-        if name in seen:
-            problems.append(WorkbookProblem(
-                table.place(0, j), f"duplicate header {name!r} (also in column {column_letter(seen[name])})"))
-            continue
-        seen[name] = j
-        if first is not None and j == 0:
-            if name != first:
-                problems.append(WorkbookProblem(
-                    table.place(0, 0), f"the first column of a list sheet holds the id of its record: "
-                                       f"its header must be {first!r}, not {name!r}"))
-            out[j] = None
-            continue
-        if name in known:
-            out[j] = known[name]
-            continue
-        hint = did_you_mean(name, list(known))
-        lists = [s for s in list_sheets() if name.startswith(s + ".") or name == s]
-        if hint:
-            why = f"unknown header {name!r}; did you mean {hint!r}?"
-        elif lists:
-            why = f"unknown header {name!r}: a list has its own sheet, {lists[-1]!r}"
-        else:
-            why = f"unknown header {name!r}; see docs/input.md for the headers of sheet {table.name!r}"
-        problems.append(WorkbookProblem(table.place(0, j), why))
-    if first is not None and 0 not in out and header:
-        problems.append(WorkbookProblem(table.place(0, 0), f"the first column's header must be {first!r}"))
-    return out
-
-
-def _read_row(table: Table, i: int, cols: dict[int, Column | None], base: Loc,
+def _read_row(table: Table, i: int, row: list[Raw | None], cols: dict[int, Column | None], base: Loc,
               target: dict[str, Any], rec: _Record, deal: str | None) -> dict[str, int]:
     """Put one row's cells into ``target``; returns header → column index of the row."""
-    row = table.rows[i]
     where: dict[str, int] = {}
     for j, column in cols.items():
         if column is None:
@@ -173,9 +544,11 @@ def _read_row(table: Table, i: int, cols: dict[int, Column | None], base: Loc,
         if cell is None:
             continue
         try:
+            if cell.uncached:
+                raise CellProblem(UNCACHED)
             value = cell_value(cell.value, column, cell.number_format, cell.error)
             if isinstance(value, str):
-                value = _clean_text(value, table.place(i, j), column.key)
+                value = _clean_text(value, table.place(i, j), column.key, rec.notes)
         except CellProblem as exc:
             rec.errors.append(CellError(str(exc), place=table.place(i, j), key=column.key, deal=deal))
             rec.refused.add(base + tuple(column.key.split(".")) if column.key != "value" else base)
@@ -186,10 +559,11 @@ def _read_row(table: Table, i: int, cols: dict[int, Column | None], base: Loc,
     return where
 
 
-def _clean_text(value: str, place: str, key: str) -> str:
+def _clean_text(value: str, place: str, key: str, notes: list[str]) -> str:
     """The one rule for text of every input format (:mod:`bidgen.limits`): over-long text is an
     error; control characters and unpaired surrogates (Excel's ``_xD800_``) are removed with one
-    warning naming the cell."""
+    warning naming the cell (added to ``notes``: the job that reads a deal hands its warnings
+    back instead of printing them where it runs)."""
     from bidgen.limits import UNPRINTABLE_RE, current as current_limits, strip_unprintable
 
     limit = current_limits().max_text_length
@@ -199,119 +573,48 @@ def _clean_text(value: str, place: str, key: str) -> str:
     if "\r" in value or UNPRINTABLE_RE.search(value):
         new = strip_unprintable(value)
         if new != value.replace("\r\n", "\n").replace("\r", "\n"):
-            import warnings
-
-            from bidgen.inputs.read import InputCleaned
-
             names = ", ".join(sorted({f"U+{ord(c):04X}" for c in UNPRINTABLE_RE.findall(value)})[:8])
-            warnings.warn(InputCleaned(f"{place} ({key}): removed control characters or unpaired "
-                                       f"surrogates ({names})"), stacklevel=2)
+            notes.append(f"{place} ({key}): removed control characters or unpaired surrogates ({names})")
         return new
     return value
 
 
-def _owner_text(table: Table, i: int) -> str | None:
-    row = table.rows[i]
-    cell = row[0] if row else None
-    if cell is None:
-        return None
-    value = cell.value
-    if isinstance(value, str):
-        return value.strip()
-    return None
-
-
-def _nonempty(table: Table, i: int) -> bool:
-    return any(c is not None for c in table.rows[i])
-
-
-def _read_records(tables: Tables, sheet: RecordSheet, problems: list[WorkbookProblem],
-                  orphans: list[CellError]) -> dict[str, _Record]:
-    table = tables.tables.get(sheet.name)
-    if table is None:
-        return {}
-    cols = _headers(table, sheet.columns, None, problems)
-    id_col = next((j for j, c in cols.items() if c is not None and c.key == sheet.id_key), None)
-    if id_col is None and table.rows:
-        problems.append(WorkbookProblem(f"{table.label}!1", f"no column {sheet.id_key!r}: every record needs one"))
-        return {}
-    records: dict[str, _Record] = {}
-    first_row: dict[str, int] = {}
-    for i in range(1, len(table.rows)):
-        if not _nonempty(table, i):
+def _build(raw: RawRecord, layout: Layout, deal: str | None) -> _Record:
+    """A record's mapping (and the cell of each value) from its raw rows."""
+    columns = _columns(layout)
+    rs = _records()[_SHEET_OF_KIND[raw.kind]]
+    sheet, cols = columns[rs.name]
+    i, cells = raw.row
+    rec = _Record(raw.kind, raw.id, f"{sheet.label}!{i + 1}", errors=list(raw.errors))
+    rec.rows[()] = (sheet, i, _read_row(sheet, i, cells, cols, (), rec.data, rec, deal))
+    for ls in rs.lists:
+        rows = raw.lists.get(ls.name)
+        if not rows:
             continue
-        row = table.rows[i]
-        cell = row[id_col] if id_col is not None and id_col < len(row) else None
-        place = table.place(i, id_col or 0)
-        if cell is None:
-            orphans.append(CellError(f"a {sheet.kind} without {sheet.id_key!r}", place=place, key=sheet.id_key))
-            continue
-        if not isinstance(cell.value, str):
-            column = sheet.column(sheet.id_key)
-            try:
-                cell_value(cell.value, column, cell.number_format, cell.error)  # type: ignore[arg-type]
-                message = "must be text"
-            except CellProblem as exc:
-                message = str(exc)
-            orphans.append(CellError(message, place=place, key=sheet.id_key))
-            continue
-        rid = cell.value.strip()
-        if rid in records:
-            err = CellError(f"two {sheet.name} with the id {rid!r} (also in row {first_row[rid] + 1}); "
-                            "ids must be unique", place=place, key=sheet.id_key, deal=rid)
-            records[rid].errors.append(err)
-            continue
-        rec = _Record(sheet.kind, rid, table.place(i, 0).rsplit("!", 1)[0] + f"!{i + 1}")
-        first_row[rid] = i
-        rec.rows[()] = (table, i, _read_row(table, i, cols, (), rec.data, rec, rid))
-        records[rid] = rec
-    return records
-
-
-def _read_lists(tables: Tables, sheet: RecordSheet, records: dict[str, _Record],
-                problems: list[WorkbookProblem], orphans: list[CellError], deal_of: dict[str, str]) -> None:
-    for ls in sheet.lists:
-        table = tables.tables.get(ls.name)
-        if table is None or not table.rows:
-            continue
-        cols = _headers(table, ls.columns, ls.owner, problems)
-        for i in range(1, len(table.rows)):
-            if not _nonempty(table, i):
-                continue
-            owner = _owner_text(table, i)
-            place = table.place(i, 0)
-            if owner is None:
-                orphans.append(CellError(f"no {ls.owner} id in the first column (text)", place=place, key=ls.owner))
-                continue
-            rec = records.get(owner)
-            if rec is None:
-                orphans.append(CellError(f"no {sheet.kind} with the id {owner!r} in sheet {sheet.name!r}",
-                                         place=place, key=ls.owner, deal=deal_of.get(owner, owner)))
-                continue
-            node = rec.data
-            for part in ls.path[:-1]:
-                node = node.setdefault(part, {})
-            items = node.setdefault(ls.path[-1], [])
+        table, lcols = columns[ls.name]
+        node = rec.data
+        for part in ls.path[:-1]:
+            node = node.setdefault(part, {})
+        items = node.setdefault(ls.path[-1], [])
+        for i, cells in rows:
             index = len(items)
             if ls.scalar:
                 items.append(None)
-                value = {}
-                where = _read_row(table, i, cols, ls.path + (index,), value, rec, deal_of.get(owner, owner))
+                value: dict[str, Any] = {}
+                where = _read_row(table, i, cells, lcols, ls.path + (index,), value, rec, deal)
                 items[index] = value.get("value")
                 if "value" not in value:
                     items.pop()
             else:
                 entry: dict[str, Any] = {}
                 items.append(entry)
-                where = _read_row(table, i, cols, ls.path + (index,), entry, rec, deal_of.get(owner, owner))
+                where = _read_row(table, i, cells, lcols, ls.path + (index,), entry, rec, deal)
             rec.rows[ls.path + (index,)] = (table, i, where)
-
-
-# ---------------------------------------------------------------------------- validation
+    return rec
 
 
 def _locate(rec: _Record, loc: Loc) -> tuple[str, str]:
-    """The place and header of a pydantic error location."""
+    """The place and header of a pydantic error location (or of a key path)."""
     if loc in rec.cells:
         table, i, j, key = rec.cells[loc]
         return table.place(i, j), key
@@ -344,72 +647,47 @@ def _validate(rec: _Record, model: type[BaseModel], deal: str) -> BaseModel | No
     return result if not rec.errors else None
 
 
+def read_deal(rows: DealRows, layout: Layout) -> DealEntry:
+    """One deal's models from its raw rows (the per-deal step of :func:`read_workbook` and of a
+    bulk run's job): every cell read for its column, the records validated, every problem located
+    at its cell.  Pure: the same rows and layout give the same entry in any process."""
+    entry = DealEntry(rows.id)
+    for raw in (rows.deal, rows.meeting, rows.tender):
+        if raw is None:
+            continue
+        rec = _build(raw, layout, rows.id)
+        model = _validate(rec, _MODEL[raw.kind], rows.id)
+        setattr(entry, raw.kind, model)
+        entry.errors += rec.errors
+        entry.notes += rec.notes
+        entry.records[raw.kind] = rec
+    entry.errors += rows.errors
+    if entry.errors:
+        entry.deal = entry.tender = entry.meeting = None
+    return entry
+
+
 def read_workbook(path: str | Path) -> Workbook:
-    """Read every deal of a workbook; :class:`WorkbookError` when the file itself is unusable."""
-    tables = read_tables(path)
-    problems = list(tables.problems)
-    known = sheet_names()
-    for name, table in tables.tables.items():
-        if name in known or name.startswith(IGNORED_PREFIX):
-            continue
-        hint = did_you_mean(name, known)
-        problems.append(WorkbookProblem(table.label, f"unknown sheet {name!r}" +
-                                        (f"; did you mean {hint!r}?" if hint else
-                                         f" (sheets: {', '.join(known)}; start a notes sheet's name with '_')")))
-    if "deals" not in tables.tables:
-        problems.append(WorkbookProblem(tables.file, "no sheet 'deals' (one row per deal)"))
-    orphans: list[CellError] = []
-    sheets = {rs.name: rs for rs in record_sheets()}
-    deals = _read_records(tables, sheets["deals"], problems, orphans)
-    meetings = _read_records(tables, sheets["meetings"], problems, orphans)
-    tenders = _read_records(tables, sheets["tenders"], problems, orphans)
-    tender_deal = {ref: str(t.data.get("deal", "")) for ref, t in tenders.items()}
-    _read_lists(tables, sheets["deals"], deals, problems, orphans, {d: d for d in deals})
-    _read_lists(tables, sheets["meetings"], meetings, problems, orphans, {m: m for m in meetings})
-    _read_lists(tables, sheets["tenders"], tenders, problems, orphans, tender_deal)
-    if problems:
-        raise WorkbookError([InputError(p.message, file=p.place) for p in problems])
-    return _assemble(tables.file, deals, meetings, tenders, orphans)
+    """Read every deal of a workbook; :class:`WorkbookError` when the file itself is unusable.
+
+    The same two steps as a bulk run, in one process: :func:`plan_workbook` and
+    :meth:`Plan.deals` group the raw rows of each deal, :func:`read_deal` reads them."""
+    with open_workbook(path) as src:
+        plan = plan_workbook(src)
+        entries = [read_deal(rows, plan.layout) for rows in plan.deals(src)]
+    warn_notes(entries)
+    return Workbook(src.file, entries, plan.orphans + plan.late_orphans)
 
 
-def _assemble(file: str, deals: dict[str, _Record], meetings: dict[str, _Record], tenders: dict[str, _Record],
-              orphans: list[CellError]) -> Workbook:
-    entries = {rid: DealEntry(rid) for rid in deals}
-    for rid, rec in deals.items():
-        entry = entries[rid]
-        entry.deal = _validate(rec, Deal, rid)  # type: ignore[assignment]
-        entry.errors += rec.errors
-    for rid, rec in meetings.items():
-        entry = entries.get(rid)
-        model = _validate(rec, Meeting, rid)
-        if entry is None:
-            orphans += rec.errors + [CellError(f"a meeting of deal {rid!r}, which is not in sheet 'deals'",
-                                               place=rec.row_place, key="deal", deal=rid)]
-            continue
-        entry.meeting = model  # type: ignore[assignment]
-        entry.errors += rec.errors
-    by_deal: dict[str, str] = {}
-    for ref, rec in tenders.items():
-        deal_id = rec.data.get("deal")
-        model = _validate(rec, Tender, str(deal_id) if deal_id else ref)
-        entry = entries.get(deal_id) if isinstance(deal_id, str) else None
-        if entry is None:
-            why = (f"a tender for deal {deal_id!r}, which is not in sheet 'deals'" if deal_id
-                   else "a tender that names no deal: give the deal it answers in column 'deal'")
-            orphans += rec.errors + [CellError(why, place=rec.row_place, key="deal", deal=deal_id)]
-            continue
-        if deal_id in by_deal:
-            entry.errors.append(CellError(f"a second tender for deal {deal_id!r} (also {by_deal[deal_id]!r}); "
-                                          "a deal answers one tender", place=rec.row_place, key="deal", deal=deal_id))
-            continue
-        by_deal[deal_id] = ref
-        entry.tender = model  # type: ignore[assignment]
-        entry.errors += rec.errors
-    orphans = _claim_near_misses(entries, orphans)
-    for entry in entries.values():
-        if entry.errors:
-            entry.deal = entry.tender = entry.meeting = None
-    return Workbook(file, list(entries.values()), orphans)
+def warn_notes(entries: Any) -> None:
+    """Each entry's notes as warnings (:class:`bidgen.inputs.read.InputCleaned`), in the order read."""
+    import warnings
+
+    from bidgen.inputs.read import InputCleaned
+
+    for entry in entries:
+        for note in entry.notes:
+            warnings.warn(InputCleaned(note), stacklevel=3)
 
 
 def _one_typo(a: str, b: str) -> bool:
@@ -425,19 +703,22 @@ def _one_typo(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-def _claim_near_misses(entries: dict[str, DealEntry], orphans: list[CellError]) -> list[CellError]:
+def _claim_near_misses(ids: list[str], orphans: list[CellError]) -> tuple[dict[str, list[CellError]],
+                                                                         list[CellError]]:
     """A row whose deal id is a near miss of a deal's id (``D-2026-0170`` for ``D-2026-0107``) was
     almost surely meant for that deal: writing the deal without it would send an offer that lacks
-    a line item or a milestone.  The row's error goes to that deal, which is then not written; rows
-    that resemble no deal stay the run's own errors."""
+    a line item or a milestone.  The row's error goes to that deal (returned by deal id), which is
+    then not written; rows that resemble no deal stay the run's own errors (returned second)."""
+    known = set(ids)
+    claims: dict[str, list[CellError]] = {}
     left: list[CellError] = []
     for err in orphans:
         owner = err.deal if isinstance(err.deal, str) else None
-        near = [rid for rid in entries if owner and _one_typo(owner, rid)]
-        if len(near) != 1 or owner in entries:
+        near = [rid for rid in ids if owner and _one_typo(owner, rid)] if owner not in known else []
+        if len(near) != 1:
             left.append(err)
             continue
-        entries[near[0]].errors.append(CellError(
+        claims.setdefault(near[0], []).append(CellError(
             f"{err.message}; did you mean {near[0]!r}? Deal {near[0]!r} is not written until this row is "
             "fixed (it would go out without the row)", place=err.place, key=err.key, deal=near[0]))
-    return left
+    return claims, left
