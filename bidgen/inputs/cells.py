@@ -13,7 +13,10 @@ What a person sees in Excel is what bidgen reads:
 * dates must be date cells (or ISO text ``2026-11-20``); a date in any other column is refused
   (Excel turns ``3-4`` into the 4th of March);
 * yes/no columns take TRUE/FALSE cells or the text yes/no/true/false;
-* an error value (``#N/A``) is refused; text is kept as text (``NA``, ``None``, ``NULL`` too).
+* an error value (``#N/A``) is refused; text is kept as text (``NA``, ``None``, ``NULL`` too);
+* a number whose number format hides some of its digits (240.675 formatted ``0.00`` shows
+  240.68) is refused in money, quantity, whole-number and percent columns: the person sees one
+  value and the cell holds another (see :func:`shown_number`).
 
 :func:`cell_value` raises :class:`CellProblem` with the message a user reads.
 """
@@ -22,12 +25,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from bidgen.inputs.sheets import Column
 
-__all__ = ["CellProblem", "cell_value", "excel_decimal", "is_percent_format", "column_letter"]
+__all__ = ["CellProblem", "cell_value", "excel_decimal", "is_percent_format", "column_letter", "shown_number",
+           "Shown"]
 
 #: Excel shows and keeps at most 15 significant digits.
 EXCEL_DIGITS = 15
@@ -95,6 +100,8 @@ def _number(value: Any, column: Column, number_format: str | None) -> Any:
     kind = column.kind
     number = excel_decimal(value)
     percent_cell = is_percent_format(number_format)
+    if kind in ("number", "integer", "percent"):
+        _all_digits_shown(number, number_format, kind)
     if kind == "percent":
         if percent_cell:
             return _tidy(number.scaleb(2))
@@ -192,3 +199,200 @@ def _expects(column: Column) -> str:
         "bool": "yes or no",
         "enum": "one of " + ", ".join(column.choices),
     }[column.kind]
+
+
+# --------------------------------------------------------------------------- number formats
+
+@dataclass(frozen=True)
+class Shown:
+    """What a number format shows of a number: ``value`` (in the cell's own units: 0.1235 for
+    ``12.35%``) and ``text`` as the person reads it (``12.35%``, ``1,240.68``, ``1,235`` for
+    thousands); ``value`` None when the format shows none of the number's digits (a section of
+    text only, or an empty one)."""
+
+    value: Decimal | None
+    text: str
+
+
+class UnknownFormat(ValueError):
+    """A number format bidgen cannot tell the shown digits of (conditions, engineering notation,
+    text placeholders in a number section, letters that are no format code)."""
+
+
+_SECTION_SKIP = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]', re.S)
+_CONDITION = re.compile(r"\[\s*[<>=]")
+_PLACEHOLDER = "0#?"
+
+
+def _sections(number_format: str) -> list[str]:
+    """The ``;``-separated sections of a format (a ``;`` inside quotes, brackets or after a
+    backslash does not separate)."""
+    out, start, i = [], 0, 0
+    while i < len(number_format):
+        c = number_format[i]
+        if c == '"':
+            end = number_format.find('"', i + 1)
+            i = len(number_format) if end < 0 else end + 1
+            continue
+        if c == "[":
+            end = number_format.find("]", i + 1)
+            i = len(number_format) if end < 0 else end + 1
+            continue
+        if c in "\\_*":
+            i += 2
+            continue
+        if c == ";":
+            out.append(number_format[start:i])
+            start = i + 1
+        i += 1
+    out.append(number_format[start:])
+    return out
+
+
+def _round(value: Decimal, places: int) -> Decimal:
+    """Rounded as Excel shows it: half away from zero."""
+    from decimal import ROUND_HALF_UP
+
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def shown_number(number: Decimal, number_format: str | None) -> Shown | None:
+    """What ``number_format`` shows of ``number``; None when it shows every stored digit as it
+    stands (``General``, no format).  Raises :class:`UnknownFormat` for a format whose shown
+    digits bidgen cannot tell.
+
+    Understood: sections ``positive;negative;zero;text`` (the negative section shows the number
+    without its sign; zero always shows as it is); quoted and escaped literal text, ``_x``
+    spacing, ``*x`` fill and ``[...]`` colours and currencies are not digits; the decimal places
+    are the ``0 # ?`` placeholders after the decimal point; each ``%`` multiplies by 100; each
+    comma right after the last digit placeholder divides by 1,000 (a comma between placeholders
+    groups thousands); ``0.00E+00`` shows that many significant digits; ``# ?/?`` and ``# ?/8``
+    show fractions (exact when the number is a fraction with such a denominator)."""
+    fmt = (number_format or "").strip()
+    if not fmt or fmt.lower() == "general" or number == 0:
+        return None
+    sections = _sections(fmt)
+    if any(_CONDITION.search(sec) for sec in sections):
+        raise UnknownFormat(fmt)
+    if number < 0 and len(sections) >= 2:
+        section, magnitude = sections[1], -number
+    else:
+        section, magnitude = sections[0], abs(number)
+    code = _SECTION_SKIP.sub("", section)
+    if code.strip().lower() in ("general", "@"):
+        return None  # a number in a Text-formatted cell shows as General
+    if "@" in code:
+        raise UnknownFormat(fmt)
+    if not any(c in _PLACEHOLDER for c in code):
+        if any(c.isalpha() for c in code):
+            raise UnknownFormat(fmt)
+        return Shown(None, "")  # a section of literal text only: none of the digits
+    letters = {c.lower() for c in code if c.isalpha()}
+    percents = code.count("%")
+    if "/" in code:
+        if letters:
+            raise UnknownFormat(fmt)
+        return _fraction(number, magnitude, code, fmt)
+    if letters - {"e"} or ("e" in letters and not re.search(r"[eE][+-]", code)):
+        raise UnknownFormat(fmt)
+    scaled = magnitude.scaleb(2 * percents)
+    mantissa, _e, _exp = re.split(r"([eE][+-])", code, maxsplit=1) if "e" in letters else (code, "", "")
+    whole, point, decimals = mantissa.partition(".")
+    places = sum(c in _PLACEHOLDER for c in decimals)
+    if "e" in letters:
+        if sum(c in _PLACEHOLDER for c in whole) != 1:
+            raise UnknownFormat(fmt)  # engineering notation (##0.0E+0) and the like
+        exponent = scaled.adjusted()
+        shown = _round(scaled.scaleb(-exponent), places)
+        if shown.adjusted() > 0:  # 9.99 rounded up to 10.0: one place more to the left
+            exponent += 1
+            shown = _round(scaled.scaleb(-exponent), places)
+        back = shown.scaleb(exponent)
+        text = f"{shown}E{'+' if exponent >= 0 else '-'}{abs(exponent):02d}"
+    else:
+        # commas right after the last digit placeholder (of the whole part before the point, or
+        # of the number) scale by 1,000 each; a comma between placeholders groups thousands
+        scale = _trailing_commas(decimals) + _trailing_commas(whole) if point else _trailing_commas(whole)
+        shown = _round(scaled.scaleb(-3 * scale), places)
+        back = shown.scaleb(3 * scale)
+        grouped = re.search(r"[0#?],+[0#?]", whole) is not None
+        text = f"{shown:,}" if grouped else str(shown)
+        if scale:
+            text += " (in thousands)" if scale == 1 else " (in millions)" if scale == 2 else f" (× 1e{3 * scale})"
+    text += "%" * percents
+    if number < 0:
+        text = f"({text})" if len(sections) >= 2 and "(" in _SECTION_SKIP.sub("", section.replace("\\(", "(")) \
+            else "-" + text if len(sections) < 2 or "-" in section else text
+    value = back.scaleb(-2 * percents)
+    return Shown(-value if number < 0 else value, text)
+
+
+def _may_scale(number_format: str) -> bool:
+    """Whether any section of a format may show a number scaled (a comma after the last digit
+    placeholder, E notation, a percent sign)."""
+    for section in _sections(number_format):
+        code = _SECTION_SKIP.sub("", section)
+        if re.search(r"[0#?],+(?![,]*[0#?])", code) or re.search(r"[eE][+-]", code) or "%" in code:
+            return True
+    return False
+
+
+def _trailing_commas(part: str) -> int:
+    """The commas right after the last digit placeholder of ``part``."""
+    last = max((i for i, c in enumerate(part) if c in _PLACEHOLDER), default=-1)
+    if last < 0:
+        return 0
+    rest = part[last + 1:]
+    return len(rest) - len(rest.lstrip(","))
+
+
+def _fraction(number: Decimal, magnitude: Decimal, code: str, fmt: str) -> Shown:
+    from fractions import Fraction
+
+    before, _slash, after = code.partition("/")
+    denominator = after.strip().rstrip("%").strip()
+    exact = Fraction(magnitude)
+    has_whole = bool(re.search(r"[0#?][^0#?]+[0#?]", before.strip()))
+    whole = int(exact) if has_whole else 0
+    rest = exact - whole
+    if denominator.isdigit() and int(denominator) > 0:
+        d = int(denominator)
+        approx = Fraction(round(rest * d), d)
+        shown_text = f"{round(rest * d)}/{d}"
+    elif denominator and all(c in _PLACEHOLDER for c in denominator):
+        approx = rest.limit_denominator(10 ** len(denominator) - 1)
+        shown_text = f"{approx.numerator}/{approx.denominator}"
+    else:
+        raise UnknownFormat(fmt)
+    value = Decimal(whole) + Decimal(approx.numerator) / Decimal(approx.denominator)
+    text = (f"{whole} " if has_whole and whole else "") + shown_text
+    if approx == rest:
+        value = magnitude
+    return Shown(-value if number < 0 else value, ("-" if number < 0 else "") + text)
+
+
+_FIX = {"number": "type the amount you mean", "integer": "type the number you mean",
+        "percent": "type the percentage you mean"}
+
+
+def _all_digits_shown(number: Decimal, number_format: str | None, kind: str) -> None:
+    """Refuse a number whose format hides digits of it (see :func:`shown_number`)."""
+    try:
+        shown = shown_number(number, number_format)
+    except UnknownFormat:
+        if number == number.to_integral_value() and not _may_scale(number_format or ""):
+            return  # a whole number: no format that neither scales nor writes E notation hides a digit of it
+        raise CellProblem(
+            f"bidgen cannot tell which digits the number format {number_format!r} shows of {_shown(number)}: "
+            "format the cell as Number with every decimal (or General) so that it shows what it holds"
+        ) from None
+    if shown is None or shown.value == number:
+        return
+    held = _shown(number)
+    if is_percent_format(number_format):
+        held = _shown(_tidy(number.scaleb(2))) + "%"
+    if shown.value is None:
+        raise CellProblem(f"the cell shows none of its number (it holds {held}): {_FIX[kind]}, or give the cell a "
+                          "number format that shows it")
+    raise CellProblem(f"the cell shows {shown.text} but holds {held}: {_FIX[kind]}, or widen the number format to "
+                      "show every digit")
