@@ -416,3 +416,18 @@ def test_json_schema_per_kind() -> None:
     assert "ScqaEntry" in str(json_schema())
     with pytest.raises(LibraryError):
         json_schema("poem")
+
+
+def test_plain_texts_are_copied_as_jinja_would_render_them():
+    """Texts without template syntax are not run through Jinja (most library prose): what
+    ``literal`` gives must be exactly what the sandbox renders, for every built-in text."""
+    from bidgen.library.loader import Library
+    from bidgen.library.render import environment, literal
+
+    sources = {s for e in Library.load(()).entries() for loc in e.locales for _, s in e.sources(loc)}
+    plain = [s for s in sources if literal(s) is not None]
+    assert len(plain) > 100
+    for s in plain + ["a\n", "a\n\n", "\n", "", " x \n y\n"]:
+        assert literal(s) == environment().from_string(s).render(), s
+    assert literal("{{ client }}") is None and literal("a {% if x %}b{% endif %}") is None
+    assert literal("line\r\nnext") is None  # Jinja rewrites the newline

@@ -16,6 +16,7 @@ document (``bidgen.docx.render``), so user templates benefit too.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from itertools import accumulate
@@ -169,7 +170,7 @@ def _line_widths(line: list[tuple[str, _Fmt]]) -> tuple[str, list[float]]:
 
 
 _NEEDS: dict[tuple[int, bytes], tuple[float, float]] = {}
-_NEEDS_MAX = 100_000
+_NEEDS_MAX = 8192  # bounded: memory stays flat in a long bulk run
 
 
 def _cell_needs_cached(tc, styles: Styles) -> tuple[float, float]:  # noqa: ANN001 - lxml w:tc
@@ -252,19 +253,75 @@ def _max_size(tbl, styles: Styles) -> float:  # noqa: ANN001
     return size
 
 
+_NS = {"w": W}
+_GRID_COLS = None  # compiled XPath expressions, made on first use (lxml is imported lazily)
+_CELL_WIDTHS = None
+
+_FITTED: dict[tuple[int, bytes], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
+_FITTED_MAX = 1024  # bounded: memory stays flat in a long bulk run
+
+
 def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
     """Resize one table's columns (grid and cell widths) so that no piece of text breaks; the
-    table's width stays.  Returns whether anything changed."""
+    table's width stays.  Returns whether anything changed.
+
+    The widths are a function of the table's XML and the styles alone, so they are remembered by
+    both: a bulk run renders the same terms, schedule and label tables in document after
+    document, and measures each only once."""
+    global _GRID_COLS, _CELL_WIDTHS
+    from lxml import etree
+
+    if _GRID_COLS is None:
+        _GRID_COLS = etree.XPath("w:tblGrid/w:gridCol", namespaces=_NS)
+        _CELL_WIDTHS = etree.XPath("w:tr/w:tc/w:tcPr/w:tcW", namespaces=_NS)
+    key = (styles.key, etree.tostring(tbl, with_tail=False))
+    if key in _FITTED:
+        plan = _FITTED[key]
+    else:
+        if len(_FITTED) >= _FITTED_MAX:
+            _FITTED.clear()
+        plan = _FITTED[key] = _plan(tbl, styles)
+    if plan is None:
+        return False
+    grid, cells = plan
+    for c, w in zip(_GRID_COLS(tbl), grid):
+        c.set(f"{_w}w", w)
+    for tcw, w in zip(_CELL_WIDTHS(tbl), cells):
+        if w:
+            tcw.set(f"{_w}w", w)
+            tcw.set(f"{_w}type", "dxa")
+    return True
+
+
+def _plan(tbl, styles: Styles) -> tuple[tuple[str, ...], tuple[str, ...]] | None:  # noqa: ANN001
+    """What :func:`fit_table` sets: the grid's widths, and the width of each cell's ``w:tcW`` in
+    document order ('' for a cell past the grid, left as it is); None when nothing changes."""
+    new = _fitted_grid(tbl, styles)
+    if new is None:
+        return None
+    cells: list[str] = []
+    for tr in tbl.findall(f"{_w}tr"):
+        j = 0
+        for tc in tr.findall(f"{_w}tc"):
+            span = _span(tc)
+            if tc.find(f"{_w}tcPr/{_w}tcW") is not None:
+                cells.append(str(sum(new[j:j + span])) if j < len(new) else "")
+            j += span
+    return tuple(str(w) for w in new), tuple(cells)
+
+
+def _fitted_grid(tbl, styles: Styles) -> tuple[int, ...] | None:  # noqa: ANN001 - lxml w:tbl
+    """The table's new grid column widths, or None when every piece of text fits as designed."""
     grid_el = tbl.find(f"{_w}tblGrid")
     if grid_el is None:
-        return False
+        return None
     cols = grid_el.findall(f"{_w}gridCol")
     try:
         grid = [int(c.get(f"{_w}w")) for c in cols]
     except (TypeError, ValueError):
-        return False
+        return None
     if not grid or any(g <= 0 for g in grid):
-        return False
+        return None
     strict = [0.0] * len(grid)
     relaxed = [0.0] * len(grid)
     # measuring is the cost: per column, only the cells whose longest run of characters without a
@@ -286,7 +343,7 @@ def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
         em = _max_size(tbl, styles) * 20 * _OTHER_FONT_FACTOR * _SAFETY  # the widest glyph is 1 em
         room = table_margins + _SAFETY_TWIPS
         if all(max((n for n, _ in column), default=0) * em + room <= g for column, g in zip(cells, grid)):
-            return False
+            return None
     for j, column in enumerate(cells):
         top = max((n for n, _ in column), default=0)
         for n, tc in column:
@@ -299,7 +356,7 @@ def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
                 strict[j] = max(strict[j], s_need * _SAFETY + room)
                 relaxed[j] = max(relaxed[j], r_need * _SAFETY + room)
     if all(n <= g for n, g in zip(strict, grid)):
-        return False
+        return None
     total = sum(grid)
     need = strict if sum(strict) <= total else relaxed
     widths = [max(float(g), n) for g, n in zip(grid, need)]
@@ -312,19 +369,95 @@ def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
     new = [int(w) for w in widths]
     new[new.index(max(new))] += total - sum(new)
     if new == grid:
+        return None
+    return tuple(new)
+
+
+_TABLE_TAG = re.compile(rb"<w:tbl(?=[\s>/])|</w:tbl\s*>")
+_ROOT_TAG = re.compile(rb"<(?![?!])[^>]*>")
+_NS_DECL = re.compile(rb"""\sxmlns(?::[\w.-]+)?=(?:"[^"]*"|'[^']*')""")
+_W_DECL = f'xmlns:w="{W}"'.encode()
+_SPLICED: dict[tuple[int, bytes], bytes | None] = {}
+_SPLICED_MAX = 1024  # bounded: memory stays flat in a long bulk run
+_LOCAL = threading.local()
+
+
+def fit_tables_in_xml(data: bytes, styles: Styles) -> bytes | None:
+    """:func:`fit_tables` on a part's bytes, without a tree of the whole part: each top-level
+    ``w:tbl`` element is cut out of ``data``, fitted on its own and spliced back; a table seen
+    before (by its bytes and the styles) is not parsed again.  Returns the new bytes (``data``
+    itself when nothing changed), or None when the bytes cannot be cut with certainty (another
+    prefix for WordprocessingML, unbalanced tags, a prefix declared below the root): the
+    caller then fits the part's tree.  ``data`` must be well-formed."""
+    root_tag = _ROOT_TAG.search(data)
+    if root_tag is None or _W_DECL not in root_tag.group(0):
+        return None
+    decls = b"".join(_NS_DECL.findall(root_tag.group(0)))
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for m in _TABLE_TAG.finditer(data, root_tag.end()):
+        if m.group(0)[1] == 47:  # "/": an end tag
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                spans.append((start, m.end()))
+        else:
+            close = data.find(b">", m.end())
+            if close < 0:
+                return None
+            if data[close - 1] == 47:  # <w:tbl/>: a table without rows, nothing to fit
+                continue
+            if depth == 0:
+                start = m.start()
+            depth += 1
+    if depth:
+        return None
+    if not spans:
+        return data
+    out: list[bytes] = []
+    last = 0
+    for begin, end in spans:
+        piece = data[begin:end]
+        key = (styles.key, piece)
+        if key in _SPLICED:
+            fitted = _SPLICED[key]
+        else:
+            fitted = _fit_piece(piece, decls, styles)
+            if fitted is False:
+                return None
+            if len(_SPLICED) >= _SPLICED_MAX:
+                _SPLICED.clear()
+            _SPLICED[key] = fitted
+        if fitted is not None:
+            out += [data[last:begin], fitted]
+            last = end
+    if not out:
+        return data
+    out.append(data[last:])
+    return b"".join(out)
+
+
+def _fit_piece(piece: bytes, decls: bytes, styles: Styles):  # noqa: ANN202 - bytes | None | False
+    """One table's bytes fitted (None: unchanged; False: the piece cannot be read on its own)."""
+    from lxml import etree
+
+    head = b"<w:fitted" + decls + b">"
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:  # one per thread: an lxml parser is not shared between threads
+        parser = _LOCAL.parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True,
+                                                 huge_tree=True)
+    try:
+        holder = etree.fromstring(head + piece + b"</w:fitted>", parser)
+    except etree.XMLSyntaxError:
         return False
-    for c, w in zip(cols, new):
-        c.set(f"{_w}w", str(w))
-    for tr in tbl.findall(f"{_w}tr"):
-        j = 0
-        for tc in tr.findall(f"{_w}tc"):
-            span = _span(tc)
-            tcw = tc.find(f"{_w}tcPr/{_w}tcW")
-            if tcw is not None and j < len(new):
-                tcw.set(f"{_w}w", str(sum(new[j:j + span])))
-                tcw.set(f"{_w}type", "dxa")
-            j += span
-    return True
+    if not fit_tables(holder, styles):
+        return None
+    text = etree.tostring(holder, encoding="UTF-8", xml_declaration=False)
+    begin = text.index(b">") + 1
+    end = text.rindex(b"</w:fitted>")
+    return text[begin:end]
 
 
 def fit_tables(root, styles: Styles | None = None) -> bool:  # noqa: ANN001 - lxml element
@@ -336,4 +469,4 @@ def fit_tables(root, styles: Styles | None = None) -> bool:  # noqa: ANN001 - lx
     return changed
 
 
-__all__ = ["Styles", "cell_needs", "char_width", "fit_table", "fit_tables"]
+__all__ = ["Styles", "cell_needs", "char_width", "fit_table", "fit_tables", "fit_tables_in_xml"]

@@ -43,7 +43,7 @@ from bidgen.docx.zipio import (
     write_atomic,
     write_zip,
 )
-from bidgen.docx.layout import Styles, fit_tables
+from bidgen.docx.layout import Styles, fit_tables, fit_tables_in_xml
 from bidgen.docx.images import IMAGE_REL_TYPE, ImageSink, as_image
 from bidgen.docx.props import DEFAULT_DOC_DATE, dedupe_docpr_ids, stamp_core, w3cdtf
 from bidgen.errors import BidgenError, RenderError, TemplateError
@@ -489,9 +489,13 @@ class CompiledTemplate:
         self._check_relationships(name, data, images)
         needs_fix = self._parts[name].may_empty
         has_table = b"<w:tbl>" in data or b"<w:tbl " in data  # its columns are fitted to the content
-        if not fix_tables and b"docPr" not in data and not needs_fix and not has_table:
+        if not fix_tables and b"docPr" not in data and not needs_fix:
             self._check_well_formed(name, data)  # strict all the same: nothing unparsable leaves here
-            return data
+            if not has_table:
+                return data
+            fitted = fit_tables_in_xml(data, self._styles)  # no tree of the whole part
+            if fitted is not None:
+                return fitted
         root = self._parse(name, data)
         changed = False
         if fix_tables:

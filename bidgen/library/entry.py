@@ -17,7 +17,7 @@ from bidgen.sandbox import RenderLimit, render_limited
 #: Library texts that ran over a render limit in this process, and why (see _render_text).
 _STOPPED: dict[str, str] = {}
 
-from .render import CURRENCY_VAR, LOCALE_VAR, Rendered, compile_text, one_paragraph, split_paragraphs
+from .render import CURRENCY_VAR, LOCALE_VAR, Rendered, compile_text, literal, one_paragraph, split_paragraphs
 from .schema import EntryBase, ParamSpec
 
 LARA = ("listen", "acknowledge", "respond", "act")
@@ -116,6 +116,9 @@ class Entry:
         stopped = _STOPPED.get(source)
         if stopped is not None:  # the same text ran over a limit before: do not wait for it again
             raise self._error(f"stopped: {stopped}", field) from None
+        plain = literal(source)
+        if plain is not None:
+            return plain
         try:
             return render_limited(compile_text(source), ctx)
         except TemplateSyntaxError as exc:

@@ -156,6 +156,15 @@ def environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
+def literal(source: str) -> str | None:
+    """What ``source`` renders to when it holds no template syntax at all (most library texts are
+    plain prose), else None: Jinja copies such a text as it is, less one trailing newline
+    (``keep_trailing_newline=False``), so it need not be compiled or run."""
+    if "{" in source or "\r" in source:
+        return None
+    return source[:-1] if source.endswith("\n") else source
+
+
 @lru_cache(maxsize=4096)
 def compile_text(source: str) -> Template:
     """Compile a text once (cached by its source); raises ``TemplateSyntaxError``."""
