@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from bidgen.errors import RenderError
 
 
+@lru_cache(maxsize=None)
 def _pkg_dir(name: str, fallback: str) -> Path:
+    """Where a package of data is installed (found once per process: it does not move)."""
     import importlib.util
 
     spec = importlib.util.find_spec(name)

@@ -190,9 +190,9 @@ def part_itemized(b: BidBuilder) -> None:
     disc = discount_width(b.locale)
     sku = 1.9 if b.zh else 1.7  # room for 型号/编码 on one line
     b.loop_table(  # 16.6 cm; figures up to 1,234,567,890.12 stay on one line
-        [Col(c[0], "{{ it.no }}", 1.0, center=True), Col(c[1], "{{ it.description }}", 6.9 - disc - sku),
+        [Col(c[0], "{{ it.no }}", 1.2, center=True), Col(c[1], "{{ it.description }}", 6.3 - disc - sku),
          Col(c[2], "{{ it.sku }}", sku), Col(c[3], "{{ it.quantity }}", 1.4, right=True),
-         Col(c[4], "{{ it.unit }}", 1.1, center=True), Col(c[5], "{{ it.unit_price }}", 3.1, right=True),
+         Col(c[4], "{{ it.unit }}", 1.5, center=True), Col(c[5], "{{ it.unit_price }}", 3.1, right=True),
          Col(c[6], "{{ it.discount }}", disc, right=True), Col(c[7], "{{ it.total }}", 3.1, right=True)],
         "it in pricing.lines",
         totals=[
@@ -216,8 +216,8 @@ def _deviation_table(b: BidBuilder, kind: str) -> None:
     L = b.L
     c = L["dev_cols"]
     b.loop_table(
-        [Col(c[0], "{{ r.no }}", 1.0, center=True), Col(c[1], "{{ r.clause }}", 1.6, center=True),
-         Col(c[2], "{{ r.requirement }}", 4.5), Col(c[3], "{{ r.response }}", 4.3),
+        [Col(c[0], "{{ r.no }}", 1.2, center=True), Col(c[1], "{{ r.clause }}", 1.9, center=True),
+         Col(c[2], "{{ r.requirement }}", 4.0), Col(c[3], "{{ r.response }}", 4.3),
          Col(c[4], "{{ r.deviation }}", 2.2, center=True), Col(c[5], "{{ r.note }}", 3.0)],
         f"r in deviations.{kind}",
     )

@@ -137,7 +137,7 @@ def _batna_concessions(b: TemplateBuilder, L: dict) -> None:
     b.heading(L["concessions"])
     b.tag("{%p if brief.concessions %}")
     cc = L["con_cols"]
-    b.loop_table([Col(cc[0], "{{ c.no }}", 1.0, center=True), Col(cc[1], "{{ c.give }}", 3.4),
+    b.loop_table([Col(cc[0], "{{ c.no }}", 1.2, center=True), Col(cc[1], "{{ c.give }}", 3.2),
                   Col(cc[2], "{{ c.receive }}", 3.5), Col(cc[3], "{{ c.price_after }}", 2.4, right=True),
                   Col(cc[4], "{{ c.step }}", 1.4, right=True), Col(cc[5], "{{ c.cumulative }}", 2.6, right=True),
                   Col(cc[6], "{{ c.room_used }}", 1.8, right=True)],

@@ -157,9 +157,9 @@ def build(locale: str) -> TemplateBuilder:
     ic = L["item_cols"]
     disc = discount_width(locale)
     b.loop_table(  # 16.6 cm: the full text width, like every other table
-        [Col(ic[0], "{{ it.no }}", 1.0, center=True),
-         Col(ic[1], "{{ it.description }}{%r if it.sku %} ({{ it.sku }}){%r endif %}", 5.2 + 2.1 - disc),
-         Col(ic[2], "{{ it.quantity }}", 1.4, right=True), Col(ic[3], "{{ it.unit }}", 1.3, center=True),
+        [Col(ic[0], "{{ it.no }}", 1.2, center=True),  # 序号 / No. in the header's bold on one line
+         Col(ic[1], "{{ it.description }}{%r if it.sku %} ({{ it.sku }}){%r endif %}", 5.2 + 1.7 - disc),
+         Col(ic[2], "{{ it.quantity }}", 1.4, right=True), Col(ic[3], "{{ it.unit }}", 1.5, center=True),
          Col(ic[4], "{{ it.unit_price }}", 2.6, right=True), Col(ic[5], "{{ it.discount }}", disc, right=True),
          Col(ic[6], "{{ it.total }}", 3.0, right=True)],
         "it in pricing.lines",
@@ -179,7 +179,7 @@ def build(locale: str) -> TemplateBuilder:
     b.heading(L["payment"])
     pc = L["pay_cols"]
     b.loop_table(
-        [Col(pc[0], "{{ m.no }}", 1.0, center=True), Col(pc[1], "{{ m.name }}", 6.2),
+        [Col(pc[0], "{{ m.no }}", 1.2, center=True), Col(pc[1], "{{ m.name }}", 6.0),
          Col(pc[2], "{{ m.percent | term('milestone.' ~ m.no ~ '.percent') }}", 1.8, right=True),
          Col(pc[3], "{{ m.amount | term('milestone.' ~ m.no ~ '.amount') }}", 3.2, right=True),
          Col(pc[4], "{{ m.due }}", 4.4)],
@@ -212,7 +212,7 @@ def build(locale: str) -> TemplateBuilder:
     b.heading(L["next"])
     xc = L["next_cols"]
     b.loop_table(
-        [Col(xc[0], "{{ s.no }}", 1.0, center=True), Col(xc[1], "{{ s.action }}", 8.4),
+        [Col(xc[0], "{{ s.no }}", 1.2, center=True), Col(xc[1], "{{ s.action }}", 8.2),
          Col(xc[2], "{{ s.owner }}", 3.8), Col(xc[3], "{{ s.due }}", 3.4)],
         "s in next_steps",
         keep="with_next",  # the closing line never stands alone on a last page

@@ -159,6 +159,24 @@ def _char_w(ch: str, bold: bool) -> int:
     return char_width(ch, bold)
 
 
+@lru_cache(maxsize=4096)
+def _widest(ch: str) -> int:
+    """The widest ``ch`` can be, regular or bold (1/1000 em)."""
+    return max(char_width(ch, False), char_width(ch, True))
+
+
+def _piece_bound(token: str) -> int:
+    """At least the width (1/1000 em, widest form of each character) of every piece that
+    :func:`cell_needs` can find in ``token``, a run of a cell's text without spaces (paragraphs
+    and line breaks run together, which only makes pieces longer).  Without ideographs: the
+    whole token.  With them: the longest run between ideographs, an ideograph, or a short line
+    of up to ``_SHORT`` characters kept whole (at most the ``_SHORT`` widest characters)."""
+    if not _IDEOGRAPH.search(token):
+        return sum(map(_widest, token))
+    pieces = max((sum(map(_widest, m.group())) for m in _PIECE.finditer(token)), default=0)
+    return max(pieces, 1000, sum(sorted(map(_widest, token))[-_SHORT:]))
+
+
 def _line_widths(line: list[tuple[str, _Fmt]]) -> tuple[str, list[float]]:
     """A line's text and the width of each of its characters in twips."""
     text = "".join(t for t, _ in line)
@@ -261,7 +279,7 @@ _FITTED: dict[tuple[int, bytes], tuple[tuple[str, ...], tuple[str, ...]] | None]
 _FITTED_MAX = 1024  # bounded: memory stays flat in a long bulk run
 
 
-def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
+def fit_table(tbl, styles: Styles, remember: bool = True) -> bool:  # noqa: ANN001 - lxml w:tbl
     """Resize one table's columns (grid and cell widths) so that no piece of text breaks; the
     table's width stays.  Returns whether anything changed.
 
@@ -274,13 +292,16 @@ def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
     if _GRID_COLS is None:
         _GRID_COLS = etree.XPath("w:tblGrid/w:gridCol", namespaces=_NS)
         _CELL_WIDTHS = etree.XPath("w:tr/w:tc/w:tcPr/w:tcW", namespaces=_NS)
-    key = (styles.key, etree.tostring(tbl, with_tail=False))
-    if key in _FITTED:
-        plan = _FITTED[key]
+    if not remember:
+        plan = _plan(tbl, styles)
     else:
-        if len(_FITTED) >= _FITTED_MAX:
-            _FITTED.clear()
-        plan = _FITTED[key] = _plan(tbl, styles)
+        key = (styles.key, etree.tostring(tbl, with_tail=False))
+        if key in _FITTED:
+            plan = _FITTED[key]
+        else:
+            if len(_FITTED) >= _FITTED_MAX:
+                _FITTED.clear()
+            plan = _FITTED[key] = _plan(tbl, styles)
     if plan is None:
         return False
     grid, cells = plan
@@ -328,21 +349,24 @@ def _fitted_grid(tbl, styles: Styles) -> tuple[int, ...] | None:  # noqa: ANN001
     # space comes near the column's longest (no glyph is more than about twice as wide as another
     # in these fonts, so a cell under 45 % of the longest cannot be the widest)
     cells: list[list[tuple[int, object]]] = [[] for _ in grid]
+    bounds = [0] * len(grid)  # per column, the widest piece at most (1/1000 em, at 1 pt)
     for tr in tbl.findall(f"{_w}tr"):
         j = 0
         for tc in tr.findall(f"{_w}tc"):
             span = _span(tc)
             if span == 1 and j < len(grid):
-                text = "".join(t.text or "" for t in tc.iter(f"{_w}t"))
-                longest = max((len(tok) for tok in text.split()), default=0)
-                if longest:
-                    cells[j].append((longest, tc))
+                tokens = "".join(t.text or "" for t in tc.iter(f"{_w}t")).split()
+                if tokens:
+                    cells[j].append((max(len(tok) for tok in tokens), tc))
+                    bounds[j] = max(bounds[j], max(map(_piece_bound, tokens)))
             j += span
     table_margins = _margins(tbl)
-    if tbl.find(f".//{_w}tcMar") is None:  # quick answer: no piece can outgrow its column
-        em = _max_size(tbl, styles) * 20 * _OTHER_FONT_FACTOR * _SAFETY  # the widest glyph is 1 em
+    if tbl.find(f".//{_w}tcMar") is None:
+        # quick answer: no piece can outgrow its column even at the table's largest size, in bold,
+        # in another font than Calibri, with a line break nowhere but at spaces
+        scale = _max_size(tbl, styles) * 20 / 1000 * _OTHER_FONT_FACTOR * _SAFETY
         room = table_margins + _SAFETY_TWIPS
-        if all(max((n for n, _ in column), default=0) * em + room <= g for column, g in zip(cells, grid)):
+        if all(b * scale + room <= g for b, g in zip(bounds, grid)):
             return None
     for j, column in enumerate(cells):
         top = max((n for n, _ in column), default=0)
@@ -443,16 +467,12 @@ def _fit_piece(piece: bytes, decls: bytes, styles: Styles):  # noqa: ANN202 - by
     """One table's bytes fitted (None: unchanged; False: the piece cannot be read on its own)."""
     from lxml import etree
 
-    head = b"<w:fitted" + decls + b">"
-    parser = getattr(_LOCAL, "parser", None)
-    if parser is None:  # one per thread: an lxml parser is not shared between threads
-        parser = _LOCAL.parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True,
-                                                 huge_tree=True)
-    try:
-        holder = etree.fromstring(head + piece + b"</w:fitted>", parser)
-    except etree.XMLSyntaxError:
+    if _fits_as_designed(piece, decls, styles):
+        return None
+    holder = _read_piece(piece, decls)
+    if holder is None:
         return False
-    if not fit_tables(holder, styles):
+    if not fit_tables(holder, styles, remember=False):
         return None
     text = etree.tostring(holder, encoding="UTF-8", xml_declaration=False)
     begin = text.index(b">") + 1
@@ -460,12 +480,110 @@ def _fit_piece(piece: bytes, decls: bytes, styles: Styles):  # noqa: ANN202 - by
     return text[begin:end]
 
 
-def fit_tables(root, styles: Styles | None = None) -> bool:  # noqa: ANN001 - lxml element
-    """Fit every table of a document part (nested tables included); whether anything changed."""
+def _read_piece(piece: bytes, decls: bytes):  # noqa: ANN202 - lxml element or None
+    from lxml import etree
+
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:  # one per thread: an lxml parser is not shared between threads
+        parser = _LOCAL.parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True,
+                                                 huge_tree=True)
+    try:
+        return etree.fromstring(b"<w:fitted" + decls + b">" + piece + b"</w:fitted>", parser)
+    except etree.XMLSyntaxError:
+        return None
+
+
+# The quick answer of _fitted_grid (every column wider than the widest its text could be) from a
+# table's bytes: the table's shape (its bytes with every w:t emptied) is read once, and tells which
+# column each text goes to; a new deal's table of a known shape is then answered from its texts.
+_TABLE_START = re.compile(rb"<w:tbl(?=[\s>/])")
+_TEXT = re.compile(rb"(<w:t(?:\s[^>]*)?>)([^<]*)(</w:t>)")
+_SHAPES: dict[tuple[int, bytes, bytes], tuple[tuple[int, ...], list[int], float] | None] = {}
+_SHAPES_MAX = 256
+
+
+def _fits_as_designed(piece: bytes, decls: bytes, styles: Styles) -> bool:
+    """Whether no text of the (single, unnested) table ``piece`` can outgrow its column, so that
+    :func:`_fitted_grid` would leave it as it is; False when unsure (then it is measured)."""
+    if b"<!--" in piece or b"<![CDATA[" in piece or b"<?" in piece \
+            or len(_TABLE_START.findall(piece)) != 1:
+        return False
+    texts = _TEXT.findall(piece)
+    shape_key = (styles.key, decls, _TEXT.sub(rb"\1\3", piece))
+    if shape_key in _SHAPES:
+        shape = _SHAPES[shape_key]
+    else:
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        shape = _SHAPES[shape_key] = _shape(piece, decls, styles, len(texts))
+    if shape is None:
+        return False
+    cell_of, limits, scale = shape
+    cells: dict[int, list[str]] = {}
+    for (_, text, _), cell in zip(texts, cell_of):
+        if cell >= 0 and text:
+            cells.setdefault(cell, []).append(text.decode("utf-8"))
+    for cell, parts in cells.items():
+        tokens = "".join(parts).split()
+        if tokens and max(map(_piece_bound, tokens)) * scale > limits[cell]:
+            return False
+    return True
+
+
+def _shape(piece: bytes, decls: bytes, styles: Styles, count: int):  # noqa: ANN202
+    """For a table's shape: the cell (an index, -1 for none) of each of its ``count`` texts, the
+    room of each cell's column in twips, and the scale from 1/1000 em at 1 pt to twips with the
+    quick answer's margins; None when the quick answer does not apply (no usable grid, cells with
+    their own margins, a piece that cannot be read alone)."""
+    numbered = iter(range(count))
+    holder = _read_piece(_TEXT.sub(lambda m: m.group(1) + str(next(numbered)).encode() + m.group(3), piece), decls)
+    if holder is None or len(holder) != 1 or holder[0].tag != f"{_w}tbl":
+        return None
+    tbl = holder[0]
+    grid_el = tbl.find(f"{_w}tblGrid")
+    if grid_el is None or tbl.find(f".//{_w}tcMar") is not None:
+        return None
+    try:
+        grid = [int(c.get(f"{_w}w")) for c in grid_el.findall(f"{_w}gridCol")]
+    except (TypeError, ValueError):
+        return None
+    if not grid or any(g <= 0 for g in grid):
+        return None
+    room = _margins(tbl) + _SAFETY_TWIPS
+    cell_of = [-1] * count
+    limits: list[int] = []
+    for tr in tbl.findall(f"{_w}tr"):
+        j = 0
+        for tc in tr.findall(f"{_w}tc"):
+            span = _span(tc)
+            if span == 1 and j < len(grid):
+                limits.append(grid[j] - room)
+                for t in tc.iter(f"{_w}t"):
+                    if t.text and t.text.isdigit() and int(t.text) < count:
+                        cell_of[int(t.text)] = len(limits) - 1
+            j += span
+    factor = 1.0 if _fonts(tbl, styles) <= _METRIC_FONTS else _OTHER_FONT_FACTOR
+    scale = _max_size(tbl, styles) * 20 / 1000 * factor * _SAFETY
+    return tuple(cell_of), limits, scale
+
+
+def _fonts(tbl, styles: Styles) -> set[str]:  # noqa: ANN001
+    """Every Latin font a table's text can be set in: its paragraph styles' and its runs' own."""
+    fonts = {styles.para(None).font}
+    for st in tbl.iter(f"{_w}pStyle"):
+        fonts.add(styles.para(st.get(f"{_w}val")).font)
+    for rf in tbl.iter(f"{_w}rFonts"):
+        fonts.add(rf.get(f"{_w}ascii") or styles.para(None).font)
+    return fonts
+
+
+def fit_tables(root, styles: Styles | None = None, remember: bool = True) -> bool:  # noqa: ANN001
+    """Fit every table of a document part (nested tables included); whether anything changed.
+    ``remember``: look each table up in (and add it to) the memo of fitted tables."""
     styles = styles or Styles()
     changed = False
     for tbl in root.iter(f"{_w}tbl"):
-        changed = fit_table(tbl, styles) or changed
+        changed = fit_table(tbl, styles, remember) or changed
     return changed
 
 

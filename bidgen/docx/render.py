@@ -80,7 +80,7 @@ _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _IN_TAG_RE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _JINJA_TAG_RE = re.compile(r"\{[{%#].*?[}%#]\}", re.DOTALL)
 _REL_PREFIX_RE = re.compile(rb'xmlns:(\w+)="http://schemas\.openxmlformats\.org/officeDocument/2006/relationships"')
-_REL_ATTR_CACHE: dict[tuple[bytes, ...], re.Pattern[bytes]] = {}
+_REL_ATTR_CACHE: dict[tuple[bytes, ...], tuple[re.Pattern[bytes], ...]] = {}
 _RICH_CLASSES = frozenset({"RichText", "RichTextParagraph", "Listing"})
 _ENTITIES = {"&amp;": "&", "&quot;": '"', "&apos;": "'", "&#39;": "'", "&#34;": '"'}
 
@@ -491,23 +491,26 @@ class CompiledTemplate:
         has_table = b"<w:tbl>" in data or b"<w:tbl " in data  # its columns are fitted to the content
         if not fix_tables and b"docPr" not in data and not needs_fix:
             self._check_well_formed(name, data)  # strict all the same: nothing unparsable leaves here
-            if not has_table:
-                return data
-            fitted = fit_tables_in_xml(data, self._styles)  # no tree of the whole part
-            if fitted is not None:
-                return fitted
+        else:
+            root = self._parse(name, data)
+            changed = False
+            if fix_tables:
+                root = _PATCHER.fix_tables(etree.tostring(root))
+                changed = True
+            if b"docPr" in data:
+                changed = dedupe_docpr_ids(root) or changed
+            if needs_fix or fix_tables:
+                changed = fix_empty_blocks(root) or changed
+            if changed:
+                data = _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+        if not has_table:
+            return data
+        # columns sized from what the cells hold: on the bytes, table by table (no tree of the part)
+        fitted = fit_tables_in_xml(data, self._styles)
+        if fitted is not None:
+            return fitted
         root = self._parse(name, data)
-        changed = False
-        if fix_tables:
-            root = _PATCHER.fix_tables(etree.tostring(root))
-            changed = True
-        if b"docPr" in data:
-            changed = dedupe_docpr_ids(root) or changed
-        if needs_fix or fix_tables:
-            changed = fix_empty_blocks(root) or changed
-        if has_table:  # columns sized from what the cells hold
-            changed = fit_tables(root, self._styles) or changed
-        if changed:
+        if fit_tables(root, self._styles):
             data = _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
         return data
 
@@ -520,11 +523,12 @@ class CompiledTemplate:
         if not prefixes:
             return
         known = self._rel_ids.get(part, frozenset()) | (frozenset(images.images) if images else frozenset())
-        pattern = _REL_ATTR_CACHE.get(prefixes)
-        if pattern is None:
-            pattern = _REL_ATTR_CACHE[prefixes] = re.compile(
-                rb"\s(?:" + b"|".join(re.escape(p) for p in prefixes) + rb"):[A-Za-z]+=\"([^\"]*)\"")
-        for m in pattern.finditer(data):
+        patterns = _REL_ATTR_CACHE.get(prefixes)
+        if patterns is None:  # "r:" first, so that the search runs on the literal, then "\sr:" checked
+            patterns = _REL_ATTR_CACHE[prefixes] = tuple(
+                re.compile(re.escape(p) + rb":(?<=\s" + re.escape(p) + rb":)[A-Za-z]+=\"([^\"]*)\"")
+                for p in prefixes)
+        for m in (m for pattern in patterns for m in pattern.finditer(data)):
             rid = m.group(1).decode("utf-8", "replace")
             if rid not in known:
                 start = data.rfind(b"<", 0, m.start())
