@@ -399,7 +399,15 @@ def shared_context(facts: DealFacts) -> dict[str, Any]:
 
 
 def library_params(facts: DealFacts) -> dict[str, Any]:
-    """The typed parameter vocabulary library entries are filled from (see docs/library.md)."""
+    """The typed parameter vocabulary library entries are filled from (see docs/library.md);
+    computed once per deal, each caller gets its own copy."""
+    cached = facts.shared.get("library_params")
+    if cached is None:
+        cached = facts.shared["library_params"] = _library_params(facts)
+    return dict(cached)
+
+
+def _library_params(facts: DealFacts) -> dict[str, Any]:
     d = facts.deal
     t = d.terms
     params: dict[str, Any] = {

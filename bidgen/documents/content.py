@@ -25,7 +25,16 @@ class Content:
 
 
 def selection_facts(facts: DealFacts, features: tuple[str, ...] = ()) -> SelectionFacts:
-    """What the library selects by: tier, industry, country, size, SKUs and the deal's own terms."""
+    """What the library selects by: tier, industry, country, size, SKUs and the deal's own terms
+    (computed once per deal and features)."""
+    key = ("selection_facts", features)
+    found = facts.shared.get(key)
+    if found is None:
+        found = facts.shared[key] = _selection_facts(facts, features)
+    return found
+
+
+def _selection_facts(facts: DealFacts, features: tuple[str, ...]) -> SelectionFacts:
     d = facts.deal
     return facts_for_deal(
         library_params(facts),
