@@ -315,15 +315,34 @@ def test_zero_tax_bid_letter_says_so_in_chinese(zh_inputs, tmp_path):
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "zh_TW", "en_US"])
-def test_itemized_template_fits_large_figures_and_rows_never_split(locale):
+def test_itemized_schedule_gives_the_description_room_fits_large_figures_and_rows_never_split(locale, tmp_path):
     import docx as _docx
     from docx.oxml.ns import qn
 
+    from bidgen.docx.layout import Styles, cell_needs
     from bidgen.paths import templates_dir
 
     doc = _docx.Document(str(templates_dir() / f"bid.{locale}.docx"))
     table = next(t for t in doc.tables if len(t.columns) == 8)
     widths = [int(g.get(qn("w:w"))) / 567 for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert abs(sum(widths) - 16.6) < 0.05
-    assert widths[5] >= 3.0 and widths[7] >= 3.0  # unit price and amount: 1,234,567,890.12 on one line
+    assert widths[1] == max(widths)  # the description has the most room by design
     assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in table._tbl.tr_lst)
+    # figures up to 1,234,567,890.12 stay on one line: their columns are widened when rendered
+    base = "zh_CN" if locale == "zh_TW" else locale
+    deal, tender = load_deal(example(f"deal-{base}.yaml")), load_tender(TENDER_EN if base == "en_US" else
+                                                                      example("tender-zh_CN.yaml"))
+    big = {**deal.items[0].model_dump(exclude_none=True), "quantity": Decimal(1), "unit_price": Decimal("1234567890.12")}
+    big.pop("discount_percent", None)
+    deal = type(deal).model_validate({**deal.model_dump(exclude_none=True), "locale": locale,
+                                      "items": [big, *(i.model_dump(exclude_none=True) for i in deal.items[1:])]})
+    path = make_bid(deal, tender, tmp_path)[0].path
+    rendered = _docx.Document(str(path))
+    table = next(t for t in rendered.tables if len(t.columns) == 8)
+    grid = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    styles = Styles(rendered.styles.element)
+    row = next(tr for tr in table._tbl.tr_lst if "1,234,567,890.12" in "".join(tr.itertext()))
+    for j in (5, 7):  # unit price and amount: the whole figure and the cell margins
+        strict, _ = cell_needs(row.tc_lst[j], styles)
+        assert "1,234,567,890.12" in "".join(row.tc_lst[j].itertext())
+        assert grid[j] >= strict + 2 * 80

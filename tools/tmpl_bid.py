@@ -189,11 +189,11 @@ def part_itemized(b: BidBuilder) -> None:
     c = L["item_cols"]
     disc = discount_width(b.locale)
     sku = 1.9 if b.zh else 1.7  # room for 型号/编码 on one line
-    b.loop_table(  # 16.6 cm; figures up to 1,234,567,890.12 stay on one line
-        [Col(c[0], "{{ it.no }}", 1.2, center=True), Col(c[1], "{{ it.description }}", 6.3 - disc - sku),
+    b.loop_table(  # 16.6 cm; the description has the most room (larger figures widen their columns)
+        [Col(c[0], "{{ it.no }}", 1.2, center=True), Col(c[1], "{{ it.description }}", 7.1 - disc - sku),
          Col(c[2], "{{ it.sku }}", sku), Col(c[3], "{{ it.quantity }}", 1.4, right=True),
-         Col(c[4], "{{ it.unit }}", 1.5, center=True), Col(c[5], "{{ it.unit_price }}", 3.1, right=True),
-         Col(c[6], "{{ it.discount }}", disc, right=True), Col(c[7], "{{ it.total }}", 3.1, right=True)],
+         Col(c[4], "{{ it.unit }}", 1.5, center=True), Col(c[5], "{{ it.unit_price }}", 2.6, right=True),
+         Col(c[6], "{{ it.discount }}", disc, right=True), Col(c[7], "{{ it.total }}", 2.8, right=True)],
         "it in pricing.lines",
         totals=[
             (L["subtotal"], "{{ pricing.subtotal }}", "not pricing.includes_tax"),
