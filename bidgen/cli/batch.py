@@ -33,7 +33,7 @@ BATCH_OPTIONS = (
     click.option("--rebuild", is_flag=True, help="Render every deal again, even those the manifest says are done."),
     click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                  help="json: the report as JSON on stdout (progress goes to stderr)."),
-    click.option("--quiet", "-q", is_flag=True, help="No progress output (the summary and errors still print)."),
+    click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only errors print."),
     PDF,
     PDF_A,
 )
@@ -45,18 +45,33 @@ def batch_options(func: Any) -> Any:
     return func
 
 
+def _duration(seconds: float) -> str:
+    """``42 s``, ``3 min 05 s``, ``1 h 02 min``."""
+    seconds = max(0, int(round(seconds)))
+    if seconds < 90:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
 class _Progress:
-    """A bar on a terminal (done/total, failures, time left); one line per deal otherwise."""
+    """Progress of a run: a bar on a terminal (deals done/total, failures so far, time left; its
+    last state stays as one clean line: ``[####] 3/3 deals, 1 failed, done in 2 s``), one line per
+    deal otherwise, nothing with ``--quiet``.  With ``--format json`` it goes to stderr (stdout
+    carries the report)."""
+
+    BAR = 30
 
     def __init__(self, fmt: str, quiet: bool, explain: bool) -> None:
         self.err = fmt == "json"
-        stream = sys.stderr if self.err else sys.stdout
-        self.tty = stream.isatty()
+        self.stream = sys.stderr if self.err else sys.stdout
+        self.tty = _isatty(self.stream)
         self.quiet = quiet
         self.explain = explain
         self.failed = 0
         self.started = time.monotonic()
-        self.width = 0
+        self.drawn = 0  # width of the bar line on screen (0: none, or ended)
 
     def __call__(self, r: Any, done: int, total: int) -> None:
         if not r.ok:
@@ -64,13 +79,14 @@ class _Progress:
         if self.quiet:
             return
         if self.tty:
-            elapsed = time.monotonic() - self.started
-            left = elapsed / done * (total - done) if done else 0
-            filled = int(30 * done / total) if total else 30
-            line = (f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} deals, {self.failed} failed, "
-                    f"{left:4.0f} s left")
-            self.width = max(self.width, len(line))
-            click.echo(line.ljust(self.width), nl=done == total, err=self.err)
+            if self.explain and r.explain:
+                self._clear()
+                click.echo(f"{r.id}:", err=self.err)
+                for line in r.explain:
+                    click.echo(f"  {line}", err=self.err)
+            self._draw(done, total)
+            if done >= total:
+                self._end()
             return
         docs = len(r.documents)
         extra = ""
@@ -83,8 +99,46 @@ class _Progress:
             for line in r.explain:
                 click.echo(f"  {line}", err=self.err)
 
+    def _draw(self, done: int, total: int) -> None:
+        elapsed = time.monotonic() - self.started
+        if done >= total:
+            tail = f"done in {_duration(elapsed)}"
+        else:
+            tail = f"{_duration(elapsed / done * (total - done)) if done else '?'} left"
+        text = f" {done}/{total} deals, {self.failed} failed, {tail}"
+        import shutil
+
+        columns = shutil.get_terminal_size((80, 24)).columns
+        bar = max(0, min(self.BAR, columns - 1 - len(text) - 2))  # never wider than the terminal
+        filled = bar * done // total if total else bar
+        line = (f"[{'#' * filled}{'.' * (bar - filled)}]" if bar >= 5 else "") + text
+        line = line[: columns - 1]
+        click.echo("\r" + line + " " * max(0, self.drawn - len(line)), nl=False, err=self.err)
+        self.stream.flush()
+        self.drawn = len(line)
+
+    def _clear(self) -> None:
+        if self.drawn:
+            click.echo("\r" + " " * self.drawn + "\r", nl=False, err=self.err)
+            self.drawn = 0
+
+    def _end(self) -> None:
+        if self.drawn:
+            click.echo("", err=self.err)
+            self.drawn = 0
+
     def close(self) -> None:
-        pass
+        """End the bar's line if the run stopped before its last deal (Ctrl-C, an error), so that
+        what follows starts on a line of its own."""
+        if self.tty and not self.quiet:
+            self._end()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _terminate_as_interrupt() -> None:
@@ -146,7 +200,13 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
                            force=force, split=split, rebuild=rebuild)
     progress = _Progress(fmt, quiet, explain)
     _terminate_as_interrupt()
-    result = run_batch(workbook, outdir, options, progress=progress)
+    try:
+        result = run_batch(workbook, outdir, options, progress=progress)
+    except KeyboardInterrupt:
+        progress.drawn = 0  # Ctrl-C: click ends the bar's line itself before "aborted"
+        raise
+    finally:
+        progress.close()
     pdf_error = None
     if pdf or pdf_a:
         from bidgen.errors import PdfError
@@ -178,7 +238,8 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
         from bidgen.errors import RunFailed
 
         raise RunFailed(line, exit_code=result.exit_code)
-    click.echo(f"bidgen: {line}", err=True)
+    if not quiet:
+        click.echo(f"bidgen: {line}", err=True)
 
 
 @click.command("export")
