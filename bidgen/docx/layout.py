@@ -165,16 +165,30 @@ def _widest(ch: str) -> int:
     return max(char_width(ch, False), char_width(ch, True))
 
 
+class _Widest(dict):
+    """Character → its widest form (1/1000 em), filled on first use: ``map(_WIDEST.__getitem__, …)``
+    sums a text's widths without a Python call per character."""
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = width = _widest(ch)
+        return width
+
+
+_WIDEST = _Widest()
+
+
+@lru_cache(maxsize=65536)
 def _piece_bound(token: str) -> int:
     """At least the width (1/1000 em, widest form of each character) of every piece that
     :func:`cell_needs` can find in ``token``, a run of a cell's text without spaces (paragraphs
     and line breaks run together, which only makes pieces longer).  Without ideographs: the
     whole token.  With them: the longest run between ideographs, an ideograph, or a short line
     of up to ``_SHORT`` characters kept whole (at most the ``_SHORT`` widest characters)."""
+    width = _WIDEST.__getitem__
     if not _IDEOGRAPH.search(token):
-        return sum(map(_widest, token))
-    pieces = max((sum(map(_widest, m.group())) for m in _PIECE.finditer(token)), default=0)
-    return max(pieces, 1000, sum(sorted(map(_widest, token))[-_SHORT:]))
+        return sum(map(width, token))
+    pieces = max((sum(map(width, m.group())) for m in _PIECE.finditer(token)), default=0)
+    return max(pieces, 1000, sum(sorted(map(width, token))[-_SHORT:]))
 
 
 def _line_widths(line: list[tuple[str, _Fmt]]) -> tuple[str, list[float]]:
@@ -497,7 +511,10 @@ def _read_piece(piece: bytes, decls: bytes):  # noqa: ANN202 - lxml element or N
 # table's bytes: the table's shape (its bytes with every w:t emptied) is read once, and tells which
 # column each text goes to; a new deal's table of a known shape is then answered from its texts.
 _TABLE_START = re.compile(rb"<w:tbl(?=[\s>/])")
-_TEXT = re.compile(rb"(<w:t(?:\s[^>]*)?>)([^<]*)(</w:t>)")
+# the text of a w:t element: what stands between a ">" and "</w:t>" with no "<" between (w:t holds
+# nothing but text, so that ">" ends its start tag)
+_TEXT = re.compile(rb"(?<=>)[^<]+(?=</w:t>)")
+_MARK = b"\x00"  # stands for a text in a shape (a character XML never holds)
 _SHAPES: dict[tuple[int, bytes, bytes], tuple[tuple[int, ...], list[int], float] | None] = {}
 _SHAPES_MAX = 256
 
@@ -505,38 +522,39 @@ _SHAPES_MAX = 256
 def _fits_as_designed(piece: bytes, decls: bytes, styles: Styles) -> bool:
     """Whether no text of the (single, unnested) table ``piece`` can outgrow its column, so that
     :func:`_fitted_grid` would leave it as it is; False when unsure (then it is measured)."""
-    if b"<!--" in piece or b"<![CDATA[" in piece or b"<?" in piece \
+    if b"<!--" in piece or b"<![CDATA[" in piece or b"<?" in piece or _MARK in piece \
             or len(_TABLE_START.findall(piece)) != 1:
         return False
     texts = _TEXT.findall(piece)
-    shape_key = (styles.key, decls, _TEXT.sub(rb"\1\3", piece))
+    shape_key = (styles.key, decls, _TEXT.sub(_MARK, piece))
     if shape_key in _SHAPES:
         shape = _SHAPES[shape_key]
     else:
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.clear()
-        shape = _SHAPES[shape_key] = _shape(piece, decls, styles, len(texts))
+        shape = _SHAPES[shape_key] = _shape(shape_key[2], decls, styles)
     if shape is None:
         return False
     cell_of, limits, scale = shape
-    cells: dict[int, list[str]] = {}
-    for (_, text, _), cell in zip(texts, cell_of):
-        if cell >= 0 and text:
-            cells.setdefault(cell, []).append(text.decode("utf-8"))
+    cells: dict[int, list[bytes]] = {}
+    for text, cell in zip(texts, cell_of):
+        if cell >= 0:
+            cells.setdefault(cell, []).append(text)
     for cell, parts in cells.items():
-        tokens = "".join(parts).split()
+        tokens = b"".join(parts).decode("utf-8").split()
         if tokens and max(map(_piece_bound, tokens)) * scale > limits[cell]:
             return False
     return True
 
 
-def _shape(piece: bytes, decls: bytes, styles: Styles, count: int):  # noqa: ANN202
-    """For a table's shape: the cell (an index, -1 for none) of each of its ``count`` texts, the
-    room of each cell's column in twips, and the scale from 1/1000 em at 1 pt to twips with the
-    quick answer's margins; None when the quick answer does not apply (no usable grid, cells with
-    their own margins, a piece that cannot be read alone)."""
+def _shape(shape: bytes, decls: bytes, styles: Styles):  # noqa: ANN202
+    """For a table's shape (its bytes, each text replaced by ``_MARK``): the cell (an index, -1 for
+    none) of each text, the room of each cell's column in twips, and the scale from 1/1000 em at
+    1 pt to twips with the quick answer's margins; None when the quick answer does not apply (no
+    usable grid, cells with their own margins, a piece that cannot be read alone)."""
+    count = shape.count(_MARK)
     numbered = iter(range(count))
-    holder = _read_piece(_TEXT.sub(lambda m: m.group(1) + str(next(numbered)).encode() + m.group(3), piece), decls)
+    holder = _read_piece(re.sub(_MARK, lambda m: str(next(numbered)).encode(), shape), decls)
     if holder is None or len(holder) != 1 or holder[0].tag != f"{_w}tbl":
         return None
     tbl = holder[0]
