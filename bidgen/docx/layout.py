@@ -512,9 +512,11 @@ def _read_piece(piece: bytes, decls: bytes):  # noqa: ANN202 - lxml element or N
 # column each text goes to; a new deal's table of a known shape is then answered from its texts.
 _TABLE_START = re.compile(rb"<w:tbl(?=[\s>/])")
 # the text of a w:t element: what stands between a ">" and "</w:t>" with no "<" between (w:t holds
-# nothing but text, so that ">" ends its start tag)
-_TEXT = re.compile(rb"(?<=>)[^<]+(?=</w:t>)")
+# nothing but text, so that ">" ends its start tag); split on it, a piece alternates between what
+# is not text and the texts
+_TEXT = re.compile(rb">([^<]+)</w:t>")
 _MARK = b"\x00"  # stands for a text in a shape (a character XML never holds)
+_MARKED = b">" + _MARK + b"</w:t>"
 _SHAPES: dict[tuple[int, bytes, bytes], tuple[tuple[int, ...], list[int], float] | None] = {}
 _SHAPES_MAX = 256
 
@@ -525,8 +527,9 @@ def _fits_as_designed(piece: bytes, decls: bytes, styles: Styles) -> bool:
     if b"<!--" in piece or b"<![CDATA[" in piece or b"<?" in piece or _MARK in piece \
             or len(_TABLE_START.findall(piece)) != 1:
         return False
-    texts = _TEXT.findall(piece)
-    shape_key = (styles.key, decls, _TEXT.sub(_MARK, piece))
+    parts = _TEXT.split(piece)
+    texts = parts[1::2]
+    shape_key = (styles.key, decls, _MARKED.join(parts[0::2]))
     if shape_key in _SHAPES:
         shape = _SHAPES[shape_key]
     else:
