@@ -20,38 +20,37 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterator
 from xml.etree import ElementTree
 
 from bidgen.errors import InputError
 
-__all__ = ["Raw", "Table", "Tables", "Source", "open_workbook", "read_tables", "WorkbookProblem",
+__all__ = ["Raw", "raw", "Table", "Tables", "Source", "open_workbook", "read_tables", "WorkbookProblem",
            "UNCACHED"]
 
 
-class Raw:
-    """One non-empty cell as the file holds it (slots: there are many).
+class Raw(tuple):
+    """One non-empty cell as the file holds it: ``Raw((value, number_format, error, uncached))``.
 
     ``error`` marks an Excel error value (``#N/A``); ``uncached`` a formula saved without the
     value it shows (``value`` is then None): an error of the row's deal, located at the cell.
+    A tuple (there are many): small, and made and unpickled by C code when rows are sent to a
+    worker process.  :func:`raw` builds one from named parts.
     """
 
-    __slots__ = ("value", "number_format", "error", "uncached")
+    __slots__ = ()
 
-    def __init__(self, value: Any, number_format: str | None = None, error: bool = False,
-                 uncached: bool = False) -> None:
-        self.value = value
-        self.number_format = number_format
-        self.error = error
-        self.uncached = uncached
+    value = property(itemgetter(0))
+    number_format = property(itemgetter(1))
+    error = property(itemgetter(2))
+    uncached = property(itemgetter(3))
 
-    def __reduce__(self) -> tuple[Any, ...]:  # compact when sent to a worker process
-        if self.uncached:
-            return (Raw, (self.value, self.number_format, self.error, True))
-        if self.error:
-            return (Raw, (self.value, self.number_format, True))
-        return (Raw, (self.value, self.number_format))
+
+def raw(value: Any, number_format: str | None = None, error: bool = False, uncached: bool = False) -> Raw:
+    """A :class:`Raw` cell."""
+    return Raw((value, number_format, error, uncached))
 
 
 #: What a formula saved without its value is told (the cell's own deal error).
@@ -346,7 +345,7 @@ class _Decoder:
         for letters, row, s, t, f, v, inline in matches:
             style = int(s) if s else 0
             if f and not v and not inline:
-                cell = Raw(None, formats[style] if style < nformats else "General", uncached=True)
+                cell = Raw((None, formats[style] if style < nformats else "General", False, True))
             elif v is None and inline is None:
                 continue
             else:
@@ -358,7 +357,7 @@ class _Decoder:
                     value = value_of(t, v, inline, style)
                 if value is None or (value.__class__ is str and not value.strip()):
                     continue
-                cell = Raw(value, formats[style] if style < nformats else "General", t == b"e")
+                cell = Raw((value, formats[style] if style < nformats else "General", t == b"e", False))
             if row != last:
                 last = row
                 cells = []
@@ -366,9 +365,14 @@ class _Decoder:
             j = col_cache.get(letters)
             if j is None:
                 j = col_cache[letters] = _col_index(letters.decode())
-            while len(cells) <= j:
-                cells.append(None)
-            cells[j] = cell
+            n = len(cells)
+            if j == n:
+                cells.append(cell)
+            elif j > n:
+                cells.extend([None] * (j - n))
+                cells.append(cell)
+            else:
+                cells[j] = cell
         return out
 
     def general_rows(self, xml: bytes, row_i: int) -> tuple[list[Row], int]:
@@ -399,12 +403,12 @@ class _Decoder:
             text = vm.group(1) if vm else None
             im = _IS.search(body) if t == b"inlineStr" and body else None
             if _F.search(body) and not text and im is None:
-                cell = Raw(None, fmt, uncached=True)
+                cell = Raw((None, fmt, False, True))
             else:
                 value = self.value(t, text, im.group(1) if im else None, style)
                 if value is None or (isinstance(value, str) and not value.strip()):
                     continue
-                cell = Raw(value, fmt, t == b"e")
+                cell = Raw((value, fmt, t == b"e", False))
             if row_i < 0:
                 continue
             if row_i != current:
@@ -598,7 +602,7 @@ class _CsvFolder(Source):
             with chunks:
                 for frame in chunks:
                     for record in frame.itertuples(index=False):
-                        cells = [Raw(csv_text(v)) if v.strip() else None for v in record]
+                        cells = [Raw((csv_text(v), None, False, False)) if v.strip() else None for v in record]
                         if any(c is not None for c in cells):
                             yield i, cells
                         i += 1

@@ -256,6 +256,7 @@ class Plan:
         self.last: dict[str, Any] = {}  # sheet -> array of each unit's last row (-1: none)
         self.errors: dict[int, list[CellError]] = {}  # unit -> problems found while grouping
         self.dups: dict[tuple[str, str], list[CellError]] = {}  # (record sheet, id) -> second rows
+        self.owner_of = {name: _SHEET_OF_KIND[ls.record] for name, ls in list_sheets().items()}
         #: the texts of the deals' locale cells (a few at most): what a run prepares before it starts
         self.locales: set[str] = set()
 
@@ -280,11 +281,11 @@ class Plan:
             if rid is None or self.first_row[sheet].get(rid) != i:
                 return None
             return self.unit.get((sheet, rid))
-        ls = list_sheets().get(sheet)
-        owner = _text_at(cells, 0) if ls is not None else None
+        record = self.owner_of.get(sheet)
+        owner = _text_at(cells, 0) if record is not None else None
         if owner is None:
             return None
-        return self.unit.get((_SHEET_OF_KIND[ls.record], owner))  # type: ignore[union-attr]
+        return self.unit.get((record, owner))  # type: ignore[arg-type]
 
     def deals(self, src: Source) -> Iterator[DealRows]:
         """Each deal's rows, in the order of sheet 'deals'.  The records of no deal are read after
