@@ -69,7 +69,11 @@ def input_hash(shared: str, *models: Any) -> str:
 
 class Manifest:
     """Per deal id: ``{"hash": …, "files": [[relative path, sha256], …], "status": …, "total": …,
-    "findings": […]}``."""
+    "findings": […]}``.
+
+    In memory only the entries of the previous run that this run has not yet redone
+    (:attr:`deals`); what this run records goes straight to the log, and :meth:`close` compacts the
+    log by reading it (so that memory stays flat in the number of deals)."""
 
     def __init__(self, outdir: Path) -> None:
         self.outdir = Path(outdir)
@@ -119,9 +123,12 @@ class Manifest:
 
     def forget(self, deal: str) -> None:
         """Before a deal is rewritten: its old entry no longer vouches for its files."""
-        if deal in self.deals:
-            del self.deals[deal]
+        if self.deals.pop(deal, None) is not None:
             self._append({"deal": deal, "hash": None})
+
+    def done(self, deal: str) -> None:
+        """A deal found unchanged: its entry stays in the log, and leaves memory."""
+        self.deals.pop(deal, None)
 
     def record(self, deal: str, digest: str, files: Iterable[tuple[Path, bytes | str]], **about: Any) -> None:
         """After a deal's documents are in place: its hash, the hash of each file (in order: its
@@ -130,7 +137,7 @@ class Manifest:
         entry = {"hash": digest, **about,
                  "files": [[self._relative(Path(p)), data if isinstance(data, str) else hashlib.sha256(data).hexdigest()]
                            for p, data in files]}
-        self.deals[deal] = entry
+        self.deals.pop(deal, None)
         self._append({"deal": deal, **entry})
 
     def _relative(self, path: Path) -> str:
@@ -141,17 +148,41 @@ class Manifest:
             return path.resolve().relative_to(self.outdir.resolve()).as_posix()
 
     def close(self) -> None:
-        """Rewrite the log compactly (atomically, synced)."""
+        """Rewrite the log compactly (atomically, synced): each deal's last line, read from the log
+        twice (once to find it, once to copy it) rather than held."""
         if self._log is not None:
             self._log.close()
             self._log = None
-        if not self.deals and not self.path.exists():
+        try:
+            fh = open(self.path, encoding="utf-8")
+        except OSError:
             return
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"format": FORMAT}) + "\n")
-            for deal in sorted(self.deals):
-                fh.write(json.dumps({"deal": deal, **self.deals[deal]}, ensure_ascii=False, sort_keys=True) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+        last: dict[str, int] = {}
+        with fh:
+            for n, line in enumerate(fh):
+                deal = _deal_of(line)
+                if deal is not None:
+                    last[deal] = n
+            fh.seek(0)
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            with open(tmp, "w", encoding="utf-8") as out:
+                out.write(json.dumps({"format": FORMAT}) + "\n")
+                for n, line in enumerate(fh):
+                    deal = _deal_of(line)
+                    if deal is None or last.get(deal) != n:
+                        continue
+                    row = json.loads(line)
+                    if row.get("hash") is not None:
+                        out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+                out.flush()
+                os.fsync(out.fileno())
         os.replace(tmp, self.path)
+
+
+def _deal_of(line: str) -> str | None:
+    """The deal a log line is about (None: the format line, or a line torn by a kill)."""
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    return row["deal"] if isinstance(row, dict) and isinstance(row.get("deal"), str) else None

@@ -9,14 +9,15 @@ prefix, so it shows as typed and never runs; numbers stay numbers.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from bidgen.batch.job import DealResult
 from bidgen.errors import RunFailed
 
-__all__ = ["REPORT", "write_report", "report_json", "deal_row"]
+__all__ = ["REPORT", "ReportWriter", "write_report", "report_json", "print_report_json", "deal_row"]
 
 REPORT = "batch-report.xlsx"
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -111,53 +112,116 @@ def _money_format(currency: str | None) -> str:
     return "#,##0" + ("." + "0" * digits if digits else "")
 
 
-def write_report(results: Sequence[DealResult], outdir: Path, unassigned: Sequence[str] = ()) -> Path:
-    """Write ``OUTDIR/batch-report.xlsx`` atomically (row by row: openpyxl's write-only mode, so
-    that a report of many deals is not held whole); returns its path."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment
+class ReportWriter:
+    """The report written as the run goes, one deal at a time in the workbook's order: the rows of
+    ``batch-report.xlsx`` (openpyxl's write-only mode streams them to a temporary file) and the
+    JSON rows (spooled to a temporary file, read back by :meth:`rows`), so that a run never
+    holds every deal's findings.  :meth:`finish` saves the .xlsx atomically."""
 
-    if len(results) + 1 > EXCEL_ROWS:
-        raise RunFailed(f"{len(results):,} deals do not fit in one sheet of {REPORT} (Excel holds "
-                        f"{EXCEL_ROWS:,} rows); split the workbook, or use --format json", exit_code=2)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("deals")
-    fs = wb.create_sheet("findings")
-    for sheet, widths in ((ws, (16, 10, 16, 60, 16, 9, 8, 9)), (fs, (16, 9, 26, 40, 90))):
-        sheet.freeze_panes = "A2"
-        for j, w in enumerate(widths, start=1):
-            sheet.column_dimensions[chr(64 + j)].width = w
-    ws.append([_cell(ws, h, bold=True) for h in _DEAL_HEADERS])
-    fs.append([_cell(fs, h, bold=True) for h in _FINDING_HEADERS])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    frow = 2
-    room = EXCEL_ROWS - 1  # finding rows a sheet can hold under its header (one kept for "… more")
-    left_out = 0
+    def __init__(self, outdir: Path, xlsx: bool = True) -> None:
+        import tempfile
 
-    def finding(values: Sequence[Any]) -> None:
-        nonlocal frow, left_out
-        if frow > room:
-            left_out += 1
+        self.outdir = Path(outdir)
+        self.deals = 0
+        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._wb: Any = None
+        self._frow = 2
+        self._left_out = 0
+        if xlsx:
+            self._open()
+
+    def _open(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment
+
+        self._wb = wb = Workbook(write_only=True)
+        self._ws = ws = wb.create_sheet("deals")
+        self._fs = fs = wb.create_sheet("findings")
+        for sheet, widths in ((ws, (16, 10, 16, 60, 16, 9, 8, 9)), (fs, (16, 9, 26, 40, 90))):
+            sheet.freeze_panes = "A2"
+            for j, w in enumerate(widths, start=1):
+                sheet.column_dimensions[chr(64 + j)].width = w
+        ws.append([_cell(ws, h, bold=True) for h in _DEAL_HEADERS])
+        fs.append([_cell(fs, h, bold=True) for h in _FINDING_HEADERS])
+        self._wrap = Alignment(wrap_text=True, vertical="top")
+
+    def _finding(self, values: Sequence[Any]) -> None:
+        if self._frow > EXCEL_ROWS - 1:  # one row kept for "… more"
+            self._left_out += 1
             return
-        fs.append([_cell(fs, v) for v in values])
-        frow += 1
+        self._fs.append([_cell(self._fs, v) for v in values])
+        self._frow += 1
 
-    for r in results:
-        row = deal_row(r, outdir)
-        docs = _cell(ws, "\n".join(row["documents"]), alignment=wrap)
+    def add(self, r: DealResult) -> None:
+        """The next deal's rows."""
+        row = deal_row(r, self.outdir)
+        self._spool.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.deals += 1
+        if self._wb is None or self.deals + 1 > EXCEL_ROWS:
+            return
+        ws = self._ws
         total = _cell(ws, r.total, _money_format(r.currency)) if r.total is not None else None
-        ws.append([_cell(ws, r.id), _cell(ws, r.status), _cell(ws, row["folder"] or ""), docs, total,
-                   _cell(ws, r.currency or ""), row["errors"], row["warnings"]])
+        ws.append([_cell(ws, r.id), _cell(ws, r.status), _cell(ws, row["folder"] or ""),
+                   _cell(ws, "\n".join(row["documents"]), alignment=self._wrap), total, _cell(ws, r.currency or ""),
+                   row["errors"], row["warnings"]])
         for f in r.findings:
-            finding([r.id] + [f.get(key) or "" for key in ("severity", "rule", "place", "message")])
-    for line in unassigned:  # rows of no deal: not used, so listed where sales ops look for errors
-        place, _, message = line.partition(": ")
-        finding(("(no deal)", "error", "WORKBOOK-ROW", place, message))
-    if left_out:
-        fs.append([_cell(fs, v) for v in ("…", "", "", "", f"{left_out:,} more findings than a sheet holds: "
-                                          "run with --format json for all of them")])
-    path = Path(outdir) / REPORT
-    tmp = path.with_name(f".{REPORT}.tmp")
-    wb.save(tmp)
-    os.replace(tmp, path)
+            self._finding([r.id] + [f.get(key) or "" for key in ("severity", "rule", "place", "message")])
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """The JSON rows of the deals added so far, in order."""
+        self._spool.flush()
+        self._spool.seek(0)
+        for line in self._spool:
+            yield json.loads(line)
+        self._spool.seek(0, 2)
+
+    def finish(self, unassigned: Sequence[str] = ()) -> Path | None:
+        """The rows of no deal, then ``OUTDIR/batch-report.xlsx`` saved atomically (its path)."""
+        if self._wb is None:
+            return None
+        if self.deals + 1 > EXCEL_ROWS:
+            raise RunFailed(f"{self.deals:,} deals do not fit in one sheet of {REPORT} (Excel holds "
+                            f"{EXCEL_ROWS:,} rows); split the workbook, or use --format json", exit_code=2)
+        for line in unassigned:  # rows of no deal: not used, so listed where sales ops look for errors
+            place, _, message = line.partition(": ")
+            self._finding(("(no deal)", "error", "WORKBOOK-ROW", place, message))
+        if self._left_out:
+            self._fs.append([_cell(self._fs, v) for v in ("…", "", "", "", f"{self._left_out:,} more findings than a "
+                                                          "sheet holds: run with --format json for all of them")])
+        path = self.outdir / REPORT
+        tmp = path.with_name(f".{REPORT}.tmp")
+        self._wb.save(tmp)
+        self._wb = None
+        os.replace(tmp, path)
+        return path
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+def write_report(results: Sequence[DealResult], outdir: Path, unassigned: Sequence[str] = ()) -> Path:
+    """Write ``OUTDIR/batch-report.xlsx`` atomically; returns its path."""
+    writer = ReportWriter(outdir)
+    try:
+        for r in results:
+            writer.add(r)
+        path = writer.finish(unassigned)
+    finally:
+        writer.close()
+    assert path is not None
     return path
+
+
+def print_report_json(stream: Any, rows: Iterable[dict[str, Any]], summary: dict[str, int], outdir: Path,
+                      workbook: str, unassigned: Sequence[str] = ()) -> None:
+    """The JSON report (as :func:`report_json` gives it) written to ``stream`` row by row."""
+    head = json.dumps({"workbook": workbook, "outdir": str(outdir), "summary": summary}, ensure_ascii=False,
+                      indent=2)
+    stream.write(head[:-2] + ',\n  "deals": [')
+    first = True
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        stream.write(("\n    " if first else ",\n    ") + text)
+        first = False
+    tail = json.dumps(list(unassigned), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    stream.write(("\n  " if not first else "") + '],\n  "unassigned": ' + tail + "\n}\n")

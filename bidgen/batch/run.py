@@ -15,11 +15,11 @@ from decimal import Decimal
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from bidgen.batch.job import DealJob, DealResult, Shared, error_dict, run_deal
 from bidgen.batch.manifest import MANIFEST, Manifest, input_hash, shared_hash
-from bidgen.batch.report import REPORT, write_report
+from bidgen.batch.report import REPORT, ReportWriter
 from bidgen.errors import BidgenError, InputError, ValidationErrors
 
 __all__ = ["BatchOptions", "BatchResult", "run_batch", "plan_folders", "InlineExecutor"]
@@ -55,6 +55,18 @@ class BatchResult:
     #: item or meeting whose deal is not in sheet 'deals', …): such a row was not used, so the run
     #: is not complete even when every deal it found was written
     unassigned: list[str] = field(default_factory=list)
+    #: the report as the run wrote it (every deal's row with all its findings): see :meth:`rows`
+    writer: Any = field(default=None, repr=False)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Each deal's report row (JSON form, with every finding), in the order of the workbook.
+        The deals in :attr:`results` keep their findings only when they failed: a run of many deals
+        does not hold every deal's findings, the report does."""
+        if self.writer is None:
+            from bidgen.batch.report import deal_row
+
+            return iter([deal_row(r, self.outdir) for r in self.results])
+        return self.writer.rows()
 
     @property
     def failed(self) -> list[DealResult]:
@@ -234,12 +246,12 @@ def run_batch(
         result.unassigned = [str(e) for e in plan.orphans
                              if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
         rows = (r for r in plan.deals(src) if r.id in wanted)
-        by_id = _run(rows, folders, shared, options, executor, progress, len(ids),
-                     options.locale and {options.locale} or plan.locales, outdir)
+        result.writer = ReportWriter(outdir, xlsx=options.report)
+        by_id = _run(rows, ids, folders, shared, options, executor, progress,
+                     options.locale and {options.locale} or plan.locales, outdir, result.writer)
         result.unassigned += [str(e) for e in plan.late_orphans if not options.only]
     result.results = [by_id[i] for i in ids]
-    if options.report:
-        result.report = write_report(result.results, outdir, result.unassigned)
+    result.report = result.writer.finish(result.unassigned)
     if by_id or options.report:
         # one sync for the whole run instead of one per file and folder: sync(2) flushes the
         # documents' data and their names; elsewhere, each folder written is synced once
@@ -253,11 +265,12 @@ def run_batch(
     return result
 
 
-def _run(rows: Iterable[Any], folders: dict[str, Path], shared: Shared, options: BatchOptions,
-         executor: Executor | None, progress: Progress | None, total: int, locales: Iterable[str],
-         outdir: Path) -> dict[str, DealResult]:
+def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, Path], shared: Shared, options: BatchOptions,
+         executor: Executor | None, progress: Progress | None, locales: Iterable[str], outdir: Path,
+         writer: ReportWriter) -> dict[str, DealResult]:
     """Each deal's rows through the executor (a bounded window of jobs in flight), each result
-    written as it comes back; returns the results by deal id."""
+    written as it comes back and added to the report in the workbook's order; returns the results
+    by deal id (a deal that did not fail keeps no findings: the report has them)."""
     import warnings
 
     from bidgen.documents.output import write_set
@@ -266,13 +279,24 @@ def _run(rows: Iterable[Any], folders: dict[str, Path], shared: Shared, options:
     manifest = Manifest.load(outdir)
     by_id: dict[str, DealResult] = {}
     finished = 0
+    total = len(ids)
+    order = {deal_id: k for k, deal_id in enumerate(ids)}
+    ready: dict[int, DealResult] = {}  # results that came back before an earlier deal's
+    reported = 0
 
     def report_progress(r: DealResult) -> None:
-        nonlocal finished
+        nonlocal finished, reported
         finished += 1
         by_id[r.id] = r
         if progress is not None:
             progress(r, finished, total)
+        ready[order[r.id]] = r
+        while reported in ready:
+            done = ready.pop(reported)
+            writer.add(done)
+            if done.ok:  # the report holds them now
+                done.findings, done.explain, done.warnings = [], [], []
+            reported += 1
 
     jobs = options.jobs or os.cpu_count() or 1
     own = executor is None
@@ -316,6 +340,7 @@ def _run(rows: Iterable[Any], folders: dict[str, Path], shared: Shared, options:
                     if done is None:  # a file the manifest lists is missing or changed: render again
                         submit(DealJob(job.id, job.folder, job.rows, None))
                         continue
+                    manifest.done(r.id)
                     r.documents = done["paths"]
                     r.total = Decimal(done["total"]) if done.get("total") else None
                     r.findings = list(done.get("findings") or [])

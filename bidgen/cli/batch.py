@@ -7,7 +7,6 @@ Thin: the options map onto :class:`bidgen.batch.BatchOptions` (all batch flags l
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -193,7 +192,7 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
     line item whose deal id is not in sheet 'deals', an id that is not text); 2: the workbook cannot
     be read, or the PDFs could not be made (the .docx files are written)."""
     from bidgen.batch import BatchOptions, run_batch
-    from bidgen.batch.report import report_json
+    from bidgen.batch.report import print_report_json
 
     options = BatchOptions(jobs=jobs, only=_only(only), locale=locale,
                            library_dirs=tuple(_library_dirs(library_dirs)), policy_file=policy_file,
@@ -216,8 +215,11 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
         except PdfError as exc:  # the summary still prints; then the command fails with it
             pdf_error = exc
     if fmt == "json":
-        click.echo(json.dumps(report_json(result.results, result.outdir, str(workbook), result.unassigned),
-                              ensure_ascii=False, indent=2))
+        summary: dict[str, int] = {}
+        for r in result.results:
+            summary[r.status] = summary.get(r.status, 0) + 1
+        print_report_json(click.get_text_stream("stdout"), result.rows(), summary, result.outdir, str(workbook),
+                          result.unassigned)
     for r in result.failed:
         click.echo(f"bidgen: deal {r.id}: not written", err=True)
         for line in r.errors:

@@ -6,7 +6,7 @@ provides the built-in number formats, date-format detection and the Excel date e
 
 :func:`open_workbook` gives a :class:`Source` whose sheets are read as *streams of rows*
 (:meth:`Source.rows`): an .xlsx sheet is inflated and parsed a chunk of whole rows at a time
-(about 1 MB), a .csv file in chunks of rows, so that reading a sheet never holds more than a
+(64 KB), a .csv file in chunks of rows, so that reading a sheet never holds more than a
 chunk of it; a bulk run can then keep only what it needs.  Each row is a list of :class:`Raw`
 cells (value, number format, whether the cell is an Excel error or a formula saved without its
 value), before any meaning is given to them.  Problems of the file as a whole (unreadable,
@@ -172,8 +172,9 @@ _SHEETDATA = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>")
 _SHEETDATA_END = re.compile(rb"</(?:\w+:)?sheetData\s*>")
 _ROW_END = re.compile(rb"</(?:\w+:)?row\s*>")
 
-#: Bytes of a sheet's XML inflated and parsed at a time (then cut after the last whole row).
-CHUNK = 1 << 20
+#: Bytes of a sheet's XML inflated and parsed at a time (then cut after the last whole row): a bulk run
+#: reads every sheet side by side, so this times the number of sheets is what reading holds.
+CHUNK = 1 << 16
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
