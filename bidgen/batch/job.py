@@ -13,7 +13,9 @@ installed; the driver (:mod:`bidgen.batch.run`) writes what it returns.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import pickle
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,20 @@ class Shared:
     split: bool = False
     layout: Layout | None = None  # how the workbook's rows are read (bidgen.inputs.workbook.Layout)
     common: str = ""  # the hash of what every deal depends on (bidgen.batch.manifest.shared_hash)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled once per run (a process executor pickles the arguments of every job): the bytes
+        are sent as they are, and a worker unpickles them once (:func:`_shared_from`)."""
+        blob = self.__dict__.get("_blob")
+        if blob is None:
+            blob = pickle.dumps(tuple(getattr(self, f.name) for f in fields(self)), protocol=pickle.HIGHEST_PROTOCOL)
+            object.__setattr__(self, "_blob", blob)
+        return (_shared_from, (blob,))
+
+
+@lru_cache(maxsize=4)
+def _shared_from(blob: bytes) -> Shared:
+    return Shared(*pickle.loads(blob))
 
 
 @dataclass(frozen=True)
