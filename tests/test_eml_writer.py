@@ -146,6 +146,41 @@ def test_the_strict_read_back_reads_subjects_and_addresses_as_the_standard_libra
                 assert got == [a.addr_spec for a in msg[name].addresses]
 
 
+@pytest.mark.parametrize("names", [("",), ("张伟",), ("Omar Al Mansoori",), ("张伟", "Li"), ("Li", "王芳芳"),
+                                   ("Omar Al Mansoori", "Priya Raman", ""), ("华东精密制造股份", "李", "Al")])
+def test_address_lists_fold_as_the_standard_library_folds_them_at_every_length(names):
+    """Every length around the line's end (the edges where the folding changes its mind)."""
+    from email.headerregistry import Address
+
+    for n in range(1, 75):
+        for header in ("From", "To"):
+            addresses = tuple(Address(display_name=name, username=("u" * n if i == 0 else f"p{i}" * (n // 3 + 1)),
+                                      domain="example.com") for i, name in enumerate(names))
+            assert eml._fold_addresses(header, addresses) == eml._stdlib_fold(header, list(addresses)), (header, n)
+
+
+@pytest.mark.parametrize("unit", ["a", "Q4 ", "张", "华东精密-", "é", "张 ", "x=", "Meeting-"])
+def test_subjects_and_message_ids_fold_as_the_standard_library_folds_them_at_every_length(unit):
+    for n in range(1, 90):
+        text = eml.header_text((unit * n)[:n * 2], "topic")
+        stdlib = eml._stdlib_fold("Subject", text)
+        ours = eml._fold_header("Subject", text)
+        if email.message_from_bytes(stdlib.encode() + b"\r\n", policy=policy.default)["Subject"] == text:
+            assert ours == stdlib, text
+        assert email.message_from_bytes(ours.encode() + b"\r\n", policy=policy.default)["Subject"] == text
+        message_id = f"<memo.{safe_component('D' * n)}.20261119@yunqi.example>"
+        assert eml._fold_header("Message-ID", message_id) == eml._stdlib_fold("Message-ID", message_id)
+
+
+def test_the_attachment_headers_fold_as_the_standard_library_folds_them_for_every_code_length():
+    facts, meeting, terms, ctx, attachment, _name = _args(SAMPLES / "deal-en_US.yaml", SAMPLES / "meeting-en_US.yaml")
+    plan, _ = eml._plan(facts, meeting, terms, ctx, attachment, "x.docx")
+    for n in range(1, 61):
+        name = f"Memo_{'C' * n}_v20261119.docx"
+        p = eml._Draft(**{**plan.__dict__, "filename": name})
+        assert eml._write(p) == eml._stdlib_bytes(p), n
+
+
 # ----------------------------------------------------------------------------- refusals
 
 def _plan_and_bytes():

@@ -472,13 +472,13 @@ def _fold_addresses(name: str, addresses: tuple[Address, ...]) -> str:
         return _stdlib_fold_cached(name, key)
     label = f"{name}: "
     whole = ",".join(pieces)  # type: ignore[arg-type]
-    # a piece moves to the next line when it does not fit: an ASCII one when it then fits in a line
-    # with one character to spare, an encoded one when it fits in a line (the library folds it
-    # on its own first)
-    room = _MAXLEN if not whole.isascii() else _MAXLEN - 1
+    # A piece that does not fit moves to the next line: a plain one when it fits there with one
+    # character to spare; one with an encoded name (the library folds it on its own first) when it
+    # fits in a line.  The whole list likewise, by whether any name is encoded.
+    encoded = [bool(a.display_name) and not a.display_name.isascii() for a in addresses]
     if len(label) + len(whole) <= _MAXLEN:
         return label + whole + _CRLF
-    if len(whole) <= room:
+    if len(whole) <= (_MAXLEN if any(encoded) else _MAXLEN - 1):
         return f"{name}:{_CRLF} {whole}{_CRLF}"
     lines = [label]
     for i, piece in enumerate(pieces):
@@ -486,7 +486,7 @@ def _fold_addresses(name: str, addresses: tuple[Address, ...]) -> str:
         if len(lines[-1]) + len(piece) <= _MAXLEN:
             lines[-1] += piece
         else:
-            if len(piece) > (_MAXLEN if not piece.isascii() or "=?" in piece else _MAXLEN - 1):
+            if len(piece) > (_MAXLEN if encoded[i] else _MAXLEN - 1):
                 return _stdlib_fold_cached(name, key)
             if i == 0:
                 lines[-1] = name + ":"
