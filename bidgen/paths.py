@@ -44,13 +44,45 @@ DOC_TYPES = {
     "brief": "Brief",
 }
 
-_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_SAFE = re.compile(r"[^\w-]+")  # letters and digits of every script, "_" and "-"
+_WINDOWS_DEVICES = re.compile(r"(?i)(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])")
+_MAX_COMPONENT = 60
 
 
 def safe_component(value: str, fallback: str = "X") -> str:
-    """A file-name component that cannot escape a folder: letters, digits, ``_`` and ``-`` only."""
+    """A file-name component that cannot escape a folder: letters and digits (of any script:
+    ``华东-001`` stays ``华东-001``), ``_`` and ``-``; anything else becomes ``-``.  A name Windows
+    reserves for a device (``CON``, ``nul``, ``COM1``) gets a trailing ``_``; a value longer than
+    60 characters is cut and given a short digest of the whole, so that two long values that
+    share a beginning stay apart."""
+    import unicodedata
+
+    value = unicodedata.normalize("NFC", value)
     cleaned = _SAFE.sub("-", value).strip("-.")
-    return cleaned[:60] or fallback
+    if len(cleaned) > _MAX_COMPONENT:
+        cleaned = cleaned[:_MAX_COMPONENT - 9].rstrip("-") + "-" + _digest(value)
+    if _WINDOWS_DEVICES.fullmatch(cleaned):
+        cleaned += "_"
+    return cleaned or fallback
+
+
+def ascii_component(value: str, fallback: str = "X") -> str:
+    """:func:`safe_component` in ASCII only (a Message-ID, a header): the ASCII letters, digits,
+    ``_`` and ``-`` of ``value``, with a short digest of the whole when anything else was left
+    out, so that ``华东-001`` and ``华南-001`` stay apart."""
+    if not value:
+        return fallback
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", value).strip("-.")
+    if cleaned == value and len(cleaned) <= _MAX_COMPONENT:
+        return cleaned
+    cleaned = cleaned[:_MAX_COMPONENT - 9].rstrip("-")
+    return (cleaned + "-" if cleaned else "") + _digest(value)
+
+
+def _digest(value: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def output_path(outdir: Path, kind: str, client_code: str, date: dt.date, ext: str = ".docx") -> Path:

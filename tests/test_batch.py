@@ -444,3 +444,36 @@ def test_check_findings_are_placed_at_the_workbook_cell_of_their_key(tmp_path, c
     assert f"  {cell}: " in captured.err  # the plain output names the cell too
     rows = list(openpyxl.load_workbook(out / "batch-report.xlsx")["findings"].iter_rows(values_only=True))
     assert any(r[0] == "D-2026-0042" and r[3] == cell and r[2].startswith("CONC-") for r in rows)
+
+
+def test_deal_ids_in_any_script_get_folders_of_their_own(tmp_path):
+    """Chinese ids used to lose their letters: 华东-001 and 华南-001 both became folder '001' and the
+    run stopped as a clash; a device name such as CON made a folder Windows cannot open."""
+    import email
+    from email import policy
+
+    from bidgen.paths import ascii_component, safe_component
+
+    assert safe_component("华东-001") == "华东-001" and safe_component("华南-001") == "华南-001"
+    assert safe_component("../x") == "x" and safe_component("a/b") == "a-b"
+    assert safe_component("CON") == "CON_" and safe_component("com1") == "com1_" and safe_component("CONX") == "CONX"
+    long_a, long_b = "A" * 70 + "1", "A" * 70 + "2"
+    assert safe_component(long_a) != safe_component(long_b) and len(safe_component(long_a)) <= 60
+    assert ascii_component("华东-001") != ascii_component("华南-001") and ascii_component("华东-001").isascii()
+
+    base = load_any(SAMPLES / "deal-zh_CN.yaml")
+    meeting = load_any(SAMPLES / "meeting-zh_CN.yaml")
+    deals = [base.model_copy(update={"id": i}) for i in ("华东-001", "华南-001", "CON")]
+    meetings = [meeting.model_copy(update={"deal": i}) for i in ("华东-001", "华南-001")]
+    path = write_workbook([*deals, *meetings], tmp_path / "deals.xlsx")
+    out = tmp_path / "out"
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["CON_", "华东-001", "华南-001"]
+    ids = set()
+    for folder in ("华东-001", "华南-001"):
+        assert len(list((out / folder).glob("*.docx"))) == 3  # proposal, memo, brief
+        (eml,) = (out / folder).glob("*.eml")
+        msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+        assert msg["Message-ID"].isascii()
+        ids.add(msg["Message-ID"])
+    assert len(ids) == 2  # two deals, two drafts, two Message-IDs

@@ -23,7 +23,7 @@ from bidgen.documents.common import deal_facts
 from bidgen.documents.memo import memo_context, render_memo
 from bidgen.errors import InputError, RenderError
 from bidgen.inputs.load import load_deal, load_meeting
-from bidgen.paths import safe_component
+from bidgen.paths import ascii_component, safe_component
 
 DATA = Path(__file__).parent / "data"
 ATTACHMENT = b"PK\x03\x04" + bytes(range(256)) * 7
@@ -91,7 +91,7 @@ def plans(draw):
     code = draw(st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=1, max_size=70))
     return eml._Draft(
         subject=subject, sender=sender, to=to, date=email.utils.format_datetime(when),
-        message_id=f"<memo.{safe_component(deal_id)}.20261119@{domain}>", body=body,
+        message_id=f"<memo.{ascii_component(deal_id)}.20261119@{domain}>", body=body,
         attachment=draw(st.binary(max_size=200)), filename=f"Memo_{safe_component(code)}_v20261119.docx",
         boundary="bidgen-" + draw(st.text(alphabet="0123456789abcdef", min_size=32, max_size=32)))
 

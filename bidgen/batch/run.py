@@ -106,7 +106,8 @@ def plan_folders(ids: Sequence[str], outdir: Path) -> dict[str, Path]:
         key = name.casefold()
         if key in taken:
             clashes.append(InputError(f"deal {deal_id!r} would write into the folder {name!r} of {taken[key]}; "
-                                      "give the deals ids that differ in more than case or punctuation",
+                                      "give the deals ids that differ in more than case or punctuation (folder names "
+                                      "keep letters, digits, '_' and '-'; other characters become '-')",
                                       file=str(outdir / name)))
             continue
         taken[key] = f"deal {deal_id!r}"

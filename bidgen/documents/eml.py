@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bidgen.docx.zipio import write_atomic
 from bidgen.errors import InputError, RenderError
 from bidgen.inputs.models import Deal, Meeting
-from bidgen.paths import output_path, safe_component
+from bidgen.paths import ascii_component, output_path, safe_component
 
 from .common import DealFacts, name_greeting, person
 from .agreed import AgreedTerms
@@ -327,7 +327,7 @@ def _plan(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str,
                         "fill in To before sending the .eml draft")
     send = dt.datetime.combine(meeting.date + dt.timedelta(days=1), SEND_AT, tzinfo=meeting_zone(deal))
     domain = sender.domain if sender is not None else "bidgen.invalid"
-    message_id = f"<memo.{safe_component(deal.id)}.{meeting.date:%Y%m%d}@{domain}>"
+    message_id = f"<memo.{ascii_component(deal.id)}.{meeting.date:%Y%m%d}@{domain}>"
     body = mail_body(facts, meeting, terms, ctx, to, filename)
     # the boundary depends on the content, so no value in the body can contain it
     salt = 0
