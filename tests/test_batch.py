@@ -477,3 +477,32 @@ def test_deal_ids_in_any_script_get_folders_of_their_own(tmp_path):
         assert msg["Message-ID"].isascii()
         ids.add(msg["Message-ID"])
     assert len(ids) == 2  # two deals, two drafts, two Message-IDs
+
+
+def test_what_all_warns_about_a_document_is_in_the_report_and_the_output(tmp_path, capsys):
+    """A draft without To and From used to be reported 'written, 0 warnings' by the batch, while
+    `bidgen all` warns about both (QA2 Q3)."""
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    meeting = load_any(SAMPLES / "meeting-en_US.yaml")
+    data = deal.model_dump(exclude_none=True)
+    data["seller"]["contact"].pop("email", None)
+    for c in data["client"].get("contacts", []):
+        c.pop("email", None)
+    bare = type(deal).model_validate(data)
+    mdata = meeting.model_dump(exclude_none=True)
+    for a in mdata.get("attendees", {}).get("client", []):
+        a.pop("email", None)
+    path = write_workbook([bare, type(meeting).model_validate(mdata)], tmp_path / "deals.xlsx")
+    out = tmp_path / "out"
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    (row,) = report["deals"]
+    messages = [f["message"] for f in row["findings"] if f["rule"] == "document"]
+    assert any("fill in To" in m for m in messages) and any("fill in From" in m for m in messages)
+    assert all(f["place"].startswith("Memo_") for f in row["findings"] if "fill in" in f["message"])
+    assert row["warnings"] >= 2
+    assert "warning(s) (see the report)" in captured.err
+    book = openpyxl.load_workbook(out / "batch-report.xlsx", read_only=True)
+    found = [r for r in book["findings"].iter_rows(values_only=True) if r[2] == "document"]
+    assert any("fill in To" in r[4] and r[3].startswith("Memo_") for r in found)

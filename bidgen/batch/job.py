@@ -188,4 +188,8 @@ def run_deal(job: DealJob, shared: Shared) -> DealResult:
     for d in docs:
         result.explain += list(d.explain)
         result.warnings += list(d.warnings)
+        # what `bidgen all` prints as warnings (no recipient for the e-mail draft, a memo produced
+        # late, …) is a finding of the deal, placed at the document it concerns
+        result.findings += [{"severity": "warning", "rule": "document", "message": w, "place": Path(d.path).name}
+                            for w in d.warnings]
     return result

@@ -93,6 +93,9 @@ class _Progress:
             extra = f": {len(r.errors)} error(s)"
         elif r.status == "draft":
             extra = " (DRAFT: checks failed, --force)"
+        warned = sum(1 for f in r.findings if f.get("severity") == "warning")
+        if warned and r.status != "failed":
+            extra += f", {warned} warning(s) (see the report)"
         click.echo(f"[{done}/{total}] {r.id}: {r.status}, {docs} document(s){extra}", err=self.err)
         if self.explain:
             for line in r.explain:
