@@ -506,3 +506,39 @@ def test_what_all_warns_about_a_document_is_in_the_report_and_the_output(tmp_pat
     book = openpyxl.load_workbook(out / "batch-report.xlsx", read_only=True)
     found = [r for r in book["findings"].iter_rows(values_only=True) if r[2] == "document"]
     assert any("fill in To" in r[4] and r[3].startswith("Memo_") for r in found)
+
+
+def test_a_rerun_retires_the_documents_of_an_earlier_set_and_flags_them_when_the_deal_fails(tmp_path):
+    """A new client code names the documents differently: the earlier set used to stay beside the
+    new one; a deal that fails on a re-run kept its outdated documents without a word (QA2 Q6)."""
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    meeting = load_any(SAMPLES / "meeting-en_US.yaml")
+    out = tmp_path / "out"
+    first = write_workbook([deal, meeting], tmp_path / "first.xlsx")
+    assert main(["batch", str(first), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
+    folder = out / deal.id
+    old = sorted(p.name for p in folder.iterdir())
+    assert len(old) == 4 and all("AE017" in n for n in old)
+    edited = next(p for p in folder.iterdir() if p.name.startswith("Brief_"))
+    edited.write_bytes(edited.read_bytes() + b"\0")  # a person changed this one since
+
+    renamed = deal.model_copy(update={"client": deal.client.model_copy(update={"code": "AE018"})})
+    second = write_workbook([renamed, meeting], tmp_path / "second.xlsx")
+    assert main(["batch", str(second), "-o", str(out), "--jobs", "1", "--quiet", "--format", "json"]) == 0
+    now = sorted(p.name for p in folder.iterdir())
+    assert sorted(n for n in now if "AE018" in n) == sorted(n.replace("AE017", "AE018") for n in old)
+    assert [n for n in now if "AE017" in n] == [edited.name]  # the edited one is left, with a warning
+    book = openpyxl.load_workbook(out / "batch-report.xlsx", read_only=True)
+    rows = [r for r in book["findings"].iter_rows(values_only=True) if r[2] == "output"]
+    assert any(edited.name in r[3] and "changed since bidgen wrote it" in r[4] for r in rows)
+
+    wb = openpyxl.load_workbook(second)
+    items = wb["items"]
+    col = [c.value for c in items[1]].index("quantity") + 1
+    items.cell(row=2, column=col, value="many")
+    wb.save(second)
+    assert main(["batch", str(second), "-o", str(out), "--jobs", "1", "--quiet"]) == 1
+    assert sorted(p.name for p in folder.iterdir()) == now  # the last good set is kept …
+    book = openpyxl.load_workbook(out / "batch-report.xlsx", read_only=True)
+    stale = [r for r in book["findings"].iter_rows(values_only=True) if r[2] == "output"]
+    assert any("no longer match the workbook" in r[4] and "Proposal_AE018" in r[4] for r in stale)  # … and flagged

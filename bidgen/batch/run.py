@@ -346,6 +346,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, Path], shared: 
                     r.total = Decimal(done["total"]) if done.get("total") else None
                     r.findings = list(done.get("findings") or [])
                 elif r.docs:
+                    earlier = manifest.deals.get(r.id)
                     manifest.forget(r.id)
                     try:
                         write_set(r.docs, fsync=False)
@@ -356,16 +357,63 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, Path], shared: 
                     else:
                         files = [(d.path, h) for d, h in zip(r.docs, r.hashes)] if len(r.hashes) == len(r.docs) \
                             else [(d.path, d.data) for d in r.docs]
+                        r.findings += _retire(earlier, [d.path for d in r.docs], manifest.outdir)
                         manifest.record(r.id, r.digest or "", files, status=r.status,
                                         total=str(r.total) if r.total is not None else None, findings=r.findings)
                     r.docs = []
                     r.hashes = []
+                if r.status == "failed":
+                    r.findings += _stale(manifest.deals.get(r.id), manifest.outdir)
                 report_progress(r)
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
         manifest.close()
     return by_id
+
+
+def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -> list[dict[str, Any]]:
+    """After a deal's new set is in place: the files an earlier run wrote for it that are not part
+    of the new set (a new date or client code names them differently) are removed, so that a deal's
+    folder never holds an outdated bid beside the current one; a file changed since bidgen wrote it
+    is left alone, with a warning.  Returns the findings to report."""
+    from bidgen.batch.manifest import file_hash
+
+    if not earlier:
+        return []
+    keep = {os.path.normcase(os.path.abspath(p)) for p in written}
+    findings = []
+    for rel, sha in earlier.get("files") or []:
+        path = outdir / rel
+        if os.path.normcase(os.path.abspath(path)) in keep or not path.is_file() or path.is_symlink():
+            continue
+        if file_hash(path) == sha:
+            try:
+                path.unlink()
+            except OSError as exc:
+                findings.append({"severity": "warning", "rule": "output", "place": rel,
+                                 "message": f"an earlier run's document, no longer part of this deal's set, "
+                                            f"could not be removed ({exc.strerror or exc}): remove it by hand"})
+        else:
+            findings.append({"severity": "warning", "rule": "output", "place": rel,
+                             "message": "an earlier run's document, no longer part of this deal's set, was changed "
+                                        "since bidgen wrote it and is left in place: it does not match the "
+                                        "workbook; move it away before sending the folder"})
+    return findings
+
+
+def _stale(earlier: dict[str, Any] | None, outdir: Path) -> list[dict[str, Any]]:
+    """A deal that fails now but was written by an earlier run: its documents are still in its folder
+    and no longer match the workbook (they are kept, being the last good set; the report says so)."""
+    if not earlier:
+        return []
+    present = [rel for rel, _sha in earlier.get("files") or [] if (outdir / rel).is_file()]
+    if not present:
+        return []
+    return [{"severity": "warning", "rule": "output", "place": present[0].rsplit("/", 1)[0],
+             "message": f"the documents an earlier run wrote for this deal are still in its folder and no longer "
+                        f"match the workbook ({', '.join(p.rsplit('/', 1)[-1] for p in present)}); do not send "
+                        "them until the deal is written again"}]
 
 
 def _clean_leftovers(folders: Iterable[Path]) -> None:
