@@ -140,7 +140,7 @@ def test_without_a_terminal_each_deal_is_one_line(workbook, tmp_path):
     assert len(lines) == 3
     seen = {}
     for i, line in enumerate(lines, start=1):
-        m = re.fullmatch(rf"\[{i}/3\] (\S+): (written|failed), (\d) document\(s\)(: 1 error\(s\))?", line)
+        m = re.fullmatch(rf"\[{i}/3\] (\S+): (written|failed), (\d) document\(s\)(: 1 error\(s\)|, \d+ warning\(s\) \(see the report\))?", line)
         assert m, line
         seen[m.group(1)] = (m.group(2), int(m.group(3)))
     assert seen == {BROKEN: ("failed", 0), "D-2026-0107": ("written", 5), "D-EXTRA": ("written", 2)}
