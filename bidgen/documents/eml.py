@@ -356,7 +356,7 @@ def build_draft(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dic
     import email
 
     data, warnings = draft_bytes(facts, meeting, terms, ctx, attachment, filename)
-    msg = email.message_from_bytes(data, _class=EmailMessage, policy=STRICT)
+    msg = email.message_from_bytes(data, _class=EmailMessage, policy=policy.SMTP)  # checked already
     return msg, data, warnings  # type: ignore[return-value]
 
 
@@ -469,7 +469,7 @@ def _fold_addresses(name: str, addresses: tuple[Address, ...]) -> str:
     pieces = [_address_text(a, i == 0) for i, a in enumerate(addresses)]
     key = tuple((a.display_name, a.username, a.domain) for a in addresses)
     if not pieces or any(p is None for p in pieces):
-        return _stdlib_fold_cached(name, key)
+        return _stdlib_fold_checked(name, key)
     label = f"{name}: "
     whole = ",".join(pieces)  # type: ignore[arg-type]
     # A piece that does not fit moves to the next line: a plain one when it fits there with one
@@ -487,15 +487,52 @@ def _fold_addresses(name: str, addresses: tuple[Address, ...]) -> str:
             lines[-1] += piece
         else:
             if len(piece) > (_MAXLEN if encoded[i] else _MAXLEN - 1):
-                return _stdlib_fold_cached(name, key)
+                return _stdlib_fold_checked(name, key)
             if i == 0:
                 lines[-1] = name + ":"
                 piece = " " + piece
             lines.append(piece)
         if i < len(pieces) - 1:
             if len(lines[-1]) >= _MAXLEN:
-                return _stdlib_fold_cached(name, key)
+                return _stdlib_fold_checked(name, key)
             lines[-1] += ","
+    return _CRLF.join(lines) + _CRLF
+
+
+@functools.lru_cache(maxsize=2048)
+def _stdlib_fold_checked(name: str, key: tuple[tuple[str, str, str], ...]) -> str:
+    """The standard library's folding of an address list, unless it would not read back as the
+    addresses meant (it writes the comma after a mailbox longer than a line as an encoded word,
+    which a reader takes for part of the next display name): then each mailbox on a line of its
+    own, its display name as encoded words (which decode to exactly the name), the address
+    after it as it is (a line longer than 78 characters when the address is, as RFC 5322 allows)."""
+    folded = _stdlib_fold_cached(name, key)
+    meant = [f"{u}@{h}" for _d, u, h in key]
+    back = _mailboxes(_unfold(folded))
+    if back is None:
+        from email.parser import HeaderParser
+
+        try:
+            header = HeaderParser(policy=policy.default).parsestr(folded + _CRLF)[name]
+            back = [a.addr_spec for a in header.addresses] if header is not None else []
+        except Exception:  # noqa: BLE001 - unreadable: not what was meant
+            back = []
+    if back == meant:
+        return folded
+    lines: list[str] = []
+    for i, (display, user, host) in enumerate(key):
+        prefix = f"{name}: " if i == 0 else " "
+        spec = f"{user}@{host}"
+        if display:
+            text = _ew_fold(prefix, display)[: -len(_CRLF)]
+            if len(text.rsplit(_CRLF, 1)[-1]) + len(spec) + 3 > _MAXLEN:
+                text += _CRLF + " "
+            else:
+                text += " "
+            text += f"<{spec}>"
+        else:
+            text = prefix + spec
+        lines.append(text + ("," if i < len(key) - 1 else ""))
     return _CRLF.join(lines) + _CRLF
 
 
