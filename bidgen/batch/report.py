@@ -267,6 +267,7 @@ class ReportWriter:
     def add(self, r: DealResult) -> None:
         """The next deal's rows."""
         row = deal_row(r, self.outdir)
+        self._spool.seek(0, 2)
         self._spool.write(json.dumps(row, ensure_ascii=False) + "\n")
         self.deals += 1
         if self._ws is None or self.deals + 1 > EXCEL_ROWS:
@@ -278,12 +279,16 @@ class ReportWriter:
             self._finding((r.id, *(f.get(key) or "" for key in ("severity", "rule", "place", "message"))))
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        """The JSON rows of the deals added so far, in order."""
+        """The JSON rows of the deals added so far, in order (each reading keeps its own place)."""
         self._spool.flush()
-        self._spool.seek(0)
-        for line in self._spool:
+        pos = 0
+        while True:
+            self._spool.seek(pos)
+            line = self._spool.readline()
+            if not line:
+                break
+            pos = self._spool.tell()
             yield json.loads(line)
-        self._spool.seek(0, 2)
 
     def finish(self, unassigned: Sequence[str] = ()) -> Path | None:
         """The rows of no deal, then ``OUTDIR/batch-report.xlsx`` put in place atomically (its path)."""

@@ -48,7 +48,7 @@ class BatchResult:
 
     workbook: str
     outdir: Path
-    results: list[DealResult] = field(default_factory=list)
+    results: Sequence[DealResult] = field(default_factory=list)
     report: Path | None = None
     seconds: float = 0.0
     #: located problems in rows that belong to no deal of the run (an id that is not text, a line
@@ -59,9 +59,7 @@ class BatchResult:
     writer: Any = field(default=None, repr=False)
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        """Each deal's report row (JSON form, with every finding), in the order of the workbook.
-        The deals in :attr:`results` keep their findings only when they failed: a run of many deals
-        does not hold every deal's findings, the report does."""
+        """Each deal's report row (JSON form, with every finding), in the order of the workbook."""
         if self.writer is None:
             from bidgen.batch.report import deal_row
 
@@ -96,6 +94,11 @@ class InlineExecutor(Executor):
 def plan_folders(ids: Sequence[str], outdir: Path) -> dict[str, Path]:
     """Each deal's own folder ``OUTDIR/<safe id>``; :class:`OutputClash` (before anything is
     written) when two deals would share a folder, or a folder would be the report or manifest."""
+    return {deal_id: outdir / name for deal_id, name in folder_names(ids, outdir).items()}
+
+
+def folder_names(ids: Sequence[str], outdir: Path) -> dict[str, str]:
+    """The name of each deal's folder in OUTDIR (see :func:`plan_folders`)."""
     from bidgen.paths import safe_component
 
     taken: dict[str, str] = {REPORT.casefold(): "the run's report", MANIFEST.casefold(): "the run's manifest"}
@@ -111,7 +114,7 @@ def plan_folders(ids: Sequence[str], outdir: Path) -> dict[str, Path]:
                                       file=str(outdir / name)))
             continue
         taken[key] = f"deal {deal_id!r}"
-        folders[deal_id] = outdir / name
+        folders[deal_id] = name
     if clashes:
         raise OutputClash_(clashes)
     return folders
@@ -233,7 +236,7 @@ def run_batch(
     with open_workbook(workbook) as src:
         plan = plan_workbook(src)
         ids = _select(plan.ids, options.only)
-        folders = plan_folders(ids, outdir)
+        folders = folder_names(ids, outdir)
         workspace = options.library_dirs[0] if options.library_dirs else None
         policy = load_policy(options.policy_file, workspace)
         common = shared_hash(library_dirs=options.library_dirs, policy_file=options.policy_file,
@@ -241,19 +244,20 @@ def run_batch(
         shared = Shared(locale=options.locale, library_dirs=tuple(options.library_dirs), policy=policy,
                         force=options.force, split=options.split, layout=plan.layout, common=common)
         outdir.mkdir(parents=True, exist_ok=True)
-        _clean_leftovers(folders.values())
+        _clean_leftovers(outdir / name for name in folders.values())
         result = BatchResult(str(workbook), outdir)
         wanted = set(ids)
         result.unassigned = [str(e) for e in plan.orphans
                              if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
         rows = (r for r in plan.deals(src) if r.id in wanted)
         result.writer = ReportWriter(outdir, xlsx=options.report)
-        by_id = _run(rows, ids, folders, shared, options, executor, progress,
-                     options.locale and {options.locale} or plan.locales, outdir, result.writer)
-        result.unassigned += [str(e) for e in plan.late_orphans if not options.only]
-    result.results = [by_id[i] for i in ids]
+        _run(rows, ids, folders, shared, options, executor, progress,
+             options.locale and {options.locale} or plan.locales, outdir, result.writer)
+        result.unassigned += [str(e) for e in plan.late_orphans
+                              if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
+    result.results = _Results(result.writer, outdir)
     result.report = result.writer.finish(result.unassigned)
-    if by_id or options.report:
+    if ids or options.report:
         # one sync for the whole run instead of one per file and folder: sync(2) flushes the
         # documents' data and their names; elsewhere, each folder written is synced once
         if hasattr(os, "sync"):
@@ -261,24 +265,23 @@ def run_batch(
         else:  # pragma: no cover - platforms without sync(2)
             from bidgen.docx.commit import sync_dirs
 
-            sync_dirs(sorted({outdir, *folders.values()}))
+            sync_dirs(sorted({outdir, *(outdir / name for name in folders.values())}))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, Path], shared: Shared, options: BatchOptions,
+def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: Shared, options: BatchOptions,
          executor: Executor | None, progress: Progress | None, locales: Iterable[str], outdir: Path,
-         writer: ReportWriter) -> dict[str, DealResult]:
+         writer: ReportWriter) -> None:
     """Each deal's rows through the executor (a bounded window of jobs in flight), each result
-    written as it comes back and added to the report in the workbook's order; returns the results
-    by deal id (a deal that did not fail keeps no findings: the report has them)."""
+    written as it comes back and added to the report in the workbook's order (the report keeps
+    them: nothing of a deal stays in memory once its row is written)."""
     import warnings
 
     from bidgen.documents.output import write_set
     from bidgen.inputs.read import InputCleaned
 
     manifest = Manifest.load(outdir)
-    by_id: dict[str, DealResult] = {}
     finished = 0
     total = len(ids)
     order = {deal_id: k for k, deal_id in enumerate(ids)}
@@ -288,15 +291,11 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, Path], shared: 
     def report_progress(r: DealResult) -> None:
         nonlocal finished, reported
         finished += 1
-        by_id[r.id] = r
         if progress is not None:
             progress(r, finished, total)
         ready[order[r.id]] = r
         while reported in ready:
-            done = ready.pop(reported)
-            writer.add(done)
-            if done.ok:  # the report holds them now
-                done.findings, done.explain, done.warnings = [], [], []
+            writer.add(ready.pop(reported))
             reported += 1
 
     jobs = options.jobs or os.cpu_count() or 1
@@ -319,7 +318,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, Path], shared: 
                 nxt = next(queue, None)
                 if nxt is None:
                     break
-                folder = folders[nxt.id]
+                folder = outdir / folders[nxt.id]
                 unsafe = _unsafe_folder(folder)
                 if unsafe:
                     r = DealResult(nxt.id, "failed", folder=folder)
@@ -369,7 +368,37 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, Path], shared: 
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
         manifest.close()
-    return by_id
+
+
+class _Results(Sequence[DealResult]):
+    """The deals of a run in the order of the workbook, read back from the run's report rows
+    (so that a run of many deals does not hold them all): status, folder, documents, total,
+    currency and every finding of each deal."""
+
+    def __init__(self, writer: ReportWriter, outdir: Path) -> None:
+        self.writer = writer
+        self.outdir = outdir
+
+    def __len__(self) -> int:
+        return self.writer.deals
+
+    def __iter__(self) -> Iterator[DealResult]:
+        outdir = self.outdir
+        for row in self.writer.rows():
+            yield DealResult(row["deal"], row["status"], folder=outdir / row["folder"] if row["folder"] else None,
+                             documents=[outdir / p for p in row["documents"]], findings=row["findings"],
+                             total=Decimal(row["total"]) if row["total"] is not None else None,
+                             currency=row["currency"])
+
+    def __getitem__(self, index: Any) -> Any:  # type: ignore[override]
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += len(self)
+        for k, r in enumerate(self):
+            if k == index:
+                return r
+        raise IndexError(index)
 
 
 def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -> list[dict[str, Any]]:
