@@ -388,3 +388,71 @@ def test_a_workbook_bomb_is_refused_before_it_is_unpacked(tmp_path):
         limits.reset(token)
     assert "limits.workbook_part_mb" in str(info.value) and "sheet1.xml" in str(info.value)
     assert read_workbook(src).entries  # the same workbook without the padding reads as before
+
+
+# ---------------------------------------------------------------------------- streaming
+
+
+def _many_deals(n: int) -> list:
+    deal = next(m for m in sample_models() if isinstance(m, Deal) and m.locale == "en_US")
+    return [deal.model_copy(update={"id": f"D-{k:04d}"}) for k in range(n)]
+
+
+def test_a_deal_is_handed_over_as_soon_as_its_rows_are_read(tmp_path):
+    """The driver of a bulk run must not hold every deal's cells: when the list sheets are in the
+    order of the deals, each deal comes out of the second pass before the rows of later deals
+    are read (beyond the chunk being parsed)."""
+    from bidgen.inputs.tables import open_workbook
+    from bidgen.inputs.workbook import plan_workbook
+
+    path = write_workbook(_many_deals(40), tmp_path / "w.xlsx")
+    with open_workbook(path) as src:
+        plan = plan_workbook(src)
+        consumed: dict[str, int] = {}
+        rows_of = src.rows
+
+        def counting(name):
+            for row in rows_of(name):
+                consumed[name] = row[0]
+                yield row
+
+        src.rows = counting  # type: ignore[method-assign]
+        seen = []
+        for rows in plan.deals(src):
+            seen.append(rows.id)
+            k = len(seen)
+            # each deal has 3 item rows (and one deals row): nothing of deal k + 2 is read yet
+            assert consumed["deals"] <= k + 1
+            assert consumed["items"] <= 3 * (k + 1) + 1, (rows.id, consumed["items"])
+            assert len(rows.deal.lists["items"]) == 3
+    assert seen == [f"D-{k:04d}" for k in range(40)]
+
+
+def test_rows_in_any_order_reach_their_deal(tmp_path):
+    """List rows need not follow the order of the deals: a row added at the bottom for the first
+    deal, or a later deal's rows first, still reach their deal in the order they stand."""
+    deals = _many_deals(3)
+    path = write_workbook(deals, tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(path)
+    items = wb["items"]
+    rows = [[c.value for c in r] for r in items.iter_rows(min_row=2)]
+    rows.reverse()  # the last deal's items first, each deal's items in reverse
+    for i, values in enumerate(rows, start=2):
+        for j, v in enumerate(values, start=1):
+            items.cell(row=i, column=j, value=v)
+    wb.save(path)
+    book = read_workbook(path)
+    assert [e.id for e in book.entries] == ["D-0000", "D-0001", "D-0002"]
+    for e, d in zip(book.entries, deals):
+        assert e.ok, [str(x) for x in e.errors]
+        assert [i.description for i in e.deal.items] == [i.description for i in reversed(d.items)]
+
+
+def test_values_right_of_the_last_header_are_a_workbook_error(tmp_path):
+    path = _minimal_book(tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["items"].cell(row=2, column=9, value="forgotten")
+    wb.save(path)
+    with pytest.raises(WorkbookError) as exc:
+        read_workbook(path)
+    assert exc.value.lines() == ["w.xlsx:items!I1: a column with values but no header"]
