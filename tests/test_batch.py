@@ -542,3 +542,61 @@ def test_a_rerun_retires_the_documents_of_an_earlier_set_and_flags_them_when_the
     book = openpyxl.load_workbook(out / "batch-report.xlsx", read_only=True)
     stale = [r for r in book["findings"].iter_rows(values_only=True) if r[2] == "output"]
     assert any("no longer match the workbook" in r[4] and "Proposal_AE018" in r[4] for r in stale)  # … and flagged
+
+
+_KILL_ONE_WORKER = r"""
+import os, signal, sys
+from pathlib import Path
+import bidgen.batch.run as run
+
+real = run.run_deal
+marker = Path(sys.argv[3])
+
+def dies_once(job, shared):
+    if job.id == "D-2026-0107" and not marker.exists():  # the OOM killer takes this worker, once
+        marker.write_text("killed")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(job, shared)
+
+run.run_deal = dies_once
+from bidgen.cli.main import main
+sys.exit(main(["batch", sys.argv[1], "-o", sys.argv[2], "--jobs", "2", "--quiet"]))
+"""
+
+
+def test_a_worker_killed_mid_run_neither_hangs_the_run_nor_loses_the_other_deals(tmp_path):
+    """A worker killed by the OOM killer used to leave the driver hanging forever (QA2 Q8): the pool
+    is replaced, the deals it had in flight are tried once more, and the run ends with its report."""
+    import subprocess
+    import sys
+
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-c", _KILL_ONE_WORKER, str(path), str(out), str(tmp_path / "killed")],
+                          capture_output=True, text=True, timeout=180)
+    assert (tmp_path / "killed").exists()  # the worker was killed …
+    assert proc.returncode == 0, proc.stderr  # … and the deal it had was rendered again by a new one
+    for deal in ("D-2026-0042", "D-2026-0107"):
+        assert len(list((out / deal).glob("*.docx"))) >= 3
+    assert (out / "batch-report.xlsx").is_file()
+
+
+def test_a_pool_that_keeps_breaking_ends_the_run_with_the_deals_failed(tmp_path, monkeypatch):
+    from concurrent.futures import Executor, Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    import bidgen.batch.run as run
+
+    class Broken(Executor):
+        def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+            raise BrokenProcessPool("a child process terminated abruptly")
+
+        def shutdown(self, wait=True, *, cancel_futures=False):  # noqa: ANN001
+            pass
+
+    monkeypatch.setattr(run, "_executor", lambda jobs: Broken())
+    path, _wb = _sample_workbook(tmp_path)
+    result = run_batch(path, tmp_path / "out", BatchOptions(jobs=2))
+    assert [r.status for r in result.results] == ["failed", "failed"]
+    assert all("ended unexpectedly" in r.errors[0] for r in result.results)
+    assert result.report is not None and result.report.is_file()

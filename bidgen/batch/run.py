@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from decimal import Decimal
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -303,13 +303,30 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
     if own and total and jobs > 1:
         _warm_up(shared, locales)
     pool = executor if executor is not None else _executor(min(jobs, max(1, total)))
+    restarts = 0
+    retried: set[str] = set()
     try:
         pending: set[Future] = set()
         queue = iter(rows)
         window = max(4, jobs * 8)  # jobs in flight: memory stays flat in the number of deals
 
         def submit(job: DealJob) -> None:
-            fut = pool.submit(run_deal, job, shared)
+            nonlocal pool, restarts
+            while True:
+                try:
+                    fut = pool.submit(run_deal, job, shared)
+                    break
+                except BrokenExecutor:
+                    # a worker died (the OOM killer, a kill -9): the deals it had in flight have
+                    # failed; a new pool renders the rest (a few times at most)
+                    if not own or restarts >= _MAX_RESTARTS:
+                        r = DealResult(job.id, "failed", folder=job.folder)
+                        r.findings = [error_dict(_WORKER_DIED + " (no worker left to render it)", rule="worker")]
+                        report_progress(r)
+                        return
+                    _stop(pool)
+                    pool = _executor(min(jobs, max(1, total)))
+                    restarts += 1
             fut.job = job  # type: ignore[attr-defined]
             pending.add(fut)
 
@@ -332,6 +349,12 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             done_set, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in sorted(done_set, key=lambda f: f.job.id):  # type: ignore[attr-defined]
                 job: DealJob = fut.job  # type: ignore[attr-defined]
+                if own and isinstance(fut.exception(), BrokenExecutor) and job.id not in retried \
+                        and restarts < _MAX_RESTARTS:
+                    # the pool broke while this deal was in flight (maybe not even started): once more
+                    retried.add(job.id)
+                    submit(job)
+                    continue
                 r = _collect(fut)
                 for note in r.notes:
                     warnings.warn(InputCleaned(note), stacklevel=2)
@@ -364,9 +387,14 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                 if r.status == "failed":
                     r.findings += _stale(manifest.deals.get(r.id), manifest.outdir)
                 report_progress(r)
-    finally:
+    except BaseException:
+        if own:
+            _stop(pool)  # Ctrl-C, SIGTERM, an error: the workers end now, whatever they were doing
+        raise
+    else:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
+    finally:
         manifest.close()
 
 
@@ -399,6 +427,22 @@ class _Results(Sequence[DealResult]):
             if k == index:
                 return r
         raise IndexError(index)
+
+
+_MAX_RESTARTS = 3
+_WORKER_DIED = ("the worker process rendering this deal ended unexpectedly (killed by a signal, e.g. by the "
+                "system when memory ran out); it was not written: run the batch again to complete it")
+
+
+def _stop(pool: Executor) -> None:
+    """End a pool at once: its worker processes are killed (one may be blocked writing a result
+    nobody will read), then it is shut down without waiting."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, AttributeError):  # pragma: no cover - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -> list[dict[str, Any]]:
@@ -464,6 +508,11 @@ def _clean_leftovers(folders: Iterable[Path]) -> None:
 def _collect(fut: Future) -> DealResult:
     try:
         r: DealResult = fut.result()
+        return r
+    except BrokenExecutor:
+        job = fut.job  # type: ignore[attr-defined]
+        r = DealResult(job.id, "failed", folder=job.folder)
+        r.findings = [error_dict(_WORKER_DIED, rule="worker")]
         return r
     except Exception as exc:  # noqa: BLE001 - a crash in one deal must not stop the others
         job = fut.job  # type: ignore[attr-defined]
