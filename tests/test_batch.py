@@ -171,6 +171,19 @@ def test_deals_that_would_share_a_folder_stop_the_run_before_writing(tmp_path, c
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_deal_ids_that_look_the_same_after_nfkc_are_a_clash_before_anything_is_written(tmp_path, capsys):
+    """QA2 Q16: D-2026-0042 and full-width Ｄ-2026-0042 were written into two folders that look the same."""
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    twins = [deal.model_copy(update={"id": i}) for i in ("D-2026-0042", "\uff24-2026-0042")]
+    path = write_workbook(twins, tmp_path / "deals.xlsx")
+    out = tmp_path / "out"
+    assert main(["batch", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert ("deal '\uff24-2026-0042' would write into the folder '\uff24-2026-0042' of deal 'D-2026-0042'; "
+            "the two ids look the same ('\uff24-2026-0042' has U+FF24 FULLWIDTH LATIN CAPITAL LETTER D)") in err
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_failed_checks_skip_the_deal_unless_forced(tmp_path, capsys):
     deal = load_any(SAMPLES / "deal-en_US.yaml")
     bad = deal.model_copy(update={"valid_until": deal.issue_date})  # offer valid for 0 days
@@ -362,6 +375,53 @@ def test_a_row_whose_deal_id_is_a_near_miss_stops_that_deal(tmp_path, capsys):
     assert f"deals.xlsx:items!A{row}" in err and "did you mean 'D-2026-0107'" in err
     assert not (out / "D-2026-0107").exists()
     assert len(list((out / "D-2026-0042").glob("*.docx"))) == 4
+
+
+@pytest.mark.parametrize("typed,named", [
+    ("D\u20112026\u20110107", "U+2011 NON-BREAKING HYPHEN"),
+    ("D\u20132026\u20130107", "U+2013 EN DASH"),
+    ("D\u22122026-0107", "U+2212 MINUS SIGN"),
+    ("\uff24-\uff12\uff10\uff12\uff16-0107", "U+FF24 FULLWIDTH LATIN CAPITAL LETTER D"),
+    ("D-2026-\u200b0107", "U+200B ZERO WIDTH SPACE"),
+])
+def test_a_row_whose_deal_id_only_looks_like_the_deal_s_stops_that_deal(tmp_path, capsys, typed, named):
+    """QA2 Q13: an item whose deal id had look-alike hyphens (pasted from Word) was dropped and the
+    deal written under-priced; the message showed an id identical on screen to the real one."""
+    path, wb = _sample_workbook(tmp_path)
+    items = wb["items"]
+    row = [r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107"][-1]
+    items.cell(row=row, column=1, value=typed)
+    wb.save(path)
+    out = tmp_path / "out"
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "deal D-2026-0107: not written" in err
+    line = next(x for x in err.splitlines() if f"deals.xlsx:items!A{row}" in x)
+    assert "did you mean 'D-2026-0107'" in line
+    if named:
+        assert f"(with {named}" in line and "is not 'D-2026-0107', though it looks the same" in line
+    assert not (out / "D-2026-0107").exists()
+    assert len(list((out / "D-2026-0042").glob("*.docx"))) == 4
+    rows = {r[0]: r for r in openpyxl.load_workbook(out / "batch-report.xlsx")["deals"].iter_rows(values_only=True)}
+    assert rows["D-2026-0107"][1] == "failed"
+
+
+def test_a_row_with_two_slips_in_a_look_alike_id_is_claimed_but_another_id_is_not(tmp_path):
+    from bidgen.inputs.workbook import read_workbook
+
+    path, wb = _sample_workbook(tmp_path)
+    items = wb["items"]
+    rows = [r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107"]
+    items.cell(row=rows[-1], column=1, value="D\u20112026\u20110170")  # look-alike hyphens and a swap
+    items.cell(row=rows[0], column=1, value="D-2025-0999")  # another id: the run's own error
+    wb.save(path)
+    book = read_workbook(path)
+    entry = book.entry("D-2026-0107")
+    assert not entry.ok
+    assert [e.place for e in entry.errors] == [f"deals.xlsx:items!A{rows[-1]}"]
+    assert "did you mean 'D-2026-0107'? ('D\u20112026\u20110170' has U+2011 NON-BREAKING HYPHEN)" in entry.errors[0].message
+    assert [o.place for o in book.orphans] == [f"deals.xlsx:items!A{rows[0]}"]
 
 
 def test_a_surrogate_escape_in_a_cell_is_removed_with_a_warning_naming_the_cell(tmp_path, capsys):

@@ -99,21 +99,30 @@ def plan_folders(ids: Sequence[str], outdir: Path) -> dict[str, Path]:
 
 def folder_names(ids: Sequence[str], outdir: Path) -> dict[str, str]:
     """The name of each deal's folder in OUTDIR (see :func:`plan_folders`)."""
+    import unicodedata
+
+    from bidgen.inputs.locate import lookalike_chars, lookalike_key
     from bidgen.paths import safe_component
 
     taken: dict[str, str] = {REPORT.casefold(): "the run's report", MANIFEST.casefold(): "the run's manifest"}
     folders = {}
     clashes = []
+    owner: dict[str, str] = {}
     for deal_id in ids:
         name = safe_component(deal_id)
-        key = name.casefold()
+        # folders whose names look the same are a clash too: NFKC (full-width 'Ｄ' is 'D'), then case
+        key = safe_component(unicodedata.normalize("NFKC", name)).casefold()
         if key in taken:
-            clashes.append(InputError(f"deal {deal_id!r} would write into the folder {name!r} of {taken[key]}; "
-                                      "give the deals ids that differ in more than case or punctuation (folder names "
-                                      "keep letters, digits, '_' and '-'; other characters become '-')",
+            other = owner.get(key)
+            odd = lookalike_chars(deal_id, other) if other is not None else ""
+            why = (f"the two ids look the same ({deal_id!r} has {odd})" if odd and lookalike_key(deal_id) == lookalike_key(other)
+                   else "give the deals ids that differ in more than case or punctuation (folder names keep "
+                        "letters, digits, '_' and '-'; other characters become '-')")
+            clashes.append(InputError(f"deal {deal_id!r} would write into the folder {name!r} of {taken[key]}; {why}",
                                       file=str(outdir / name)))
             continue
         taken[key] = f"deal {deal_id!r}"
+        owner[key] = deal_id
         folders[deal_id] = name
     if clashes:
         raise OutputClash_(clashes)

@@ -18,9 +18,56 @@ from pydantic import BaseModel, ValidationError
 from bidgen.errors import InputError
 from bidgen.inputs.base import describe
 
-__all__ = ["translate", "field_path", "fields_at", "did_you_mean"]
+__all__ = ["translate", "field_path", "fields_at", "did_you_mean", "lookalike_key", "lookalike_chars", "quote"]
 
 Loc = tuple[str | int, ...]
+
+#: Characters that look like a hyphen-minus (every Unicode dash, the minus sign, the hyphens Word and
+#: Outlook put in pasted text) and characters that take no room on screen.
+_DASHES = re.compile("[\u002d\u00ad\u058a\u05be\u1400\u1806\u2010-\u2015\u2043\u2212\u2e17\u2e1a\u2e3a"
+                     "\u2e3b\u2e40\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d]")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def lookalike_key(text: str) -> str:
+    """What an id looks like on screen: NFKC (full-width ``Ｄ`` → ``D``), every dash or hyphen →
+    ``-``, invisible characters dropped, white space trimmed and collapsed, case folded.  Two ids
+    with one key cannot be told apart by a person reading them."""
+    import unicodedata
+
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    text = _DASHES.sub("-", text)
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def lookalike_chars(text: str, other: str) -> str:
+    """The characters of ``text`` that ``other`` does not have, named by code point:
+    ``U+2011 NON-BREAKING HYPHEN``; what tells two look-alike ids apart in a message."""
+    import unicodedata
+
+    seen: list[str] = []
+    for ch in text:
+        if ch not in other and ch not in seen:
+            seen.append(ch)
+    names = [f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}" for ch in seen[:4]]
+    if len(seen) > 4:
+        names.append(f"{len(seen) - 4} more")
+    return ", ".join(names)
+
+
+#: Characters of a value quoted in a message: a located message stays one line.
+QUOTE_MAX = 80
+
+
+def quote(value: Any, limit: int = QUOTE_MAX) -> str:
+    """A value as a message quotes it: ``repr`` when short, else its first ``limit`` characters with
+    an ellipsis and the length: ``'AAAA…' (40,000 characters)``."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    head = repr(text[:limit])
+    return f"{head[:-1]}…{head[-1]} ({len(text):,} characters)"
 
 
 def field_path(loc: Loc) -> str:

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from bidgen.errors import InputError, ValidationErrors
 from bidgen.inputs.cells import CellProblem, cell_value, column_letter
-from bidgen.inputs.locate import did_you_mean, field_path, message_for
+from bidgen.inputs.locate import did_you_mean, field_path, lookalike_chars, lookalike_key, message_for
 from bidgen.inputs.models import Deal, Meeting, Tender
 from bidgen.inputs.sheets import Column, RecordSheet, list_sheets, record_sheets, sheet_names
 from bidgen.inputs.tables import UNCACHED, Raw, Row, Source, Table, WorkbookProblem, open_workbook
@@ -706,20 +706,40 @@ def _one_typo(a: str, b: str) -> bool:
 
 def _claim_near_misses(ids: list[str], orphans: list[CellError]) -> tuple[dict[str, list[CellError]],
                                                                          list[CellError]]:
-    """A row whose deal id is a near miss of a deal's id (``D-2026-0170`` for ``D-2026-0107``) was
-    almost surely meant for that deal: writing the deal without it would send an offer that lacks
-    a line item or a milestone.  The row's error goes to that deal (returned by deal id), which is
-    then not written; rows that resemble no deal stay the run's own errors (returned second)."""
+    """A row whose deal id is a near miss of a deal's id was almost surely meant for that deal:
+    writing the deal without it would send an offer that lacks a line item or a milestone.  A near
+    miss is an id that *looks* the same (:func:`~bidgen.inputs.locate.lookalike_key`: a non-breaking
+    hyphen or a minus sign for ``-``, full-width letters, extra spaces, as text pasted from Word or
+    Outlook holds them) or that differs by one typing slip (``D-2026-0170`` for ``D-2026-0107``).
+    The row's error goes to that deal (returned by deal id), which is then not written; rows that
+    resemble no deal stay the run's own errors (returned second)."""
     known = set(ids)
+    by_key: dict[str, list[str]] = {}
+    for rid in ids:
+        by_key.setdefault(lookalike_key(rid), []).append(rid)
     claims: dict[str, list[CellError]] = {}
     left: list[CellError] = []
     for err in orphans:
         owner = err.deal if isinstance(err.deal, str) else None
-        near = [rid for rid in ids if owner and _one_typo(owner, rid)] if owner not in known else []
+        if not owner or owner in known:
+            left.append(err)
+            continue
+        key = lookalike_key(owner)
+        near = by_key.get(key, [])
+        looks_same = len(near) == 1
+        if not near:
+            near = [rid for rid in ids if _one_typo(owner, rid) or _one_typo(key, lookalike_key(rid))]
         if len(near) != 1:
             left.append(err)
             continue
-        claims.setdefault(near[0], []).append(CellError(
-            f"{err.message}; did you mean {near[0]!r}? Deal {near[0]!r} is not written until this row is "
-            "fixed (it would go out without the row)", place=err.place, key=err.key, deal=near[0]))
+        deal = near[0]
+        odd = lookalike_chars(owner, deal)
+        if looks_same:
+            hint = (f"{owner!r}" + (f" (with {odd})" if odd else "") + f" is not {deal!r}, though it looks the same: "
+                    f"type the id again; did you mean {deal!r}?")
+        else:
+            hint = f"did you mean {deal!r}?" + (f" ({owner!r} has {odd})" if odd and not owner.isascii() else "")
+        claims.setdefault(deal, []).append(CellError(
+            f"{err.message}; {hint} Deal {deal!r} is not written until this row is fixed (it would go out "
+            "without the row)", place=err.place, key=err.key, deal=deal))
     return claims, left
