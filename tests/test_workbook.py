@@ -456,3 +456,65 @@ def test_values_right_of_the_last_header_are_a_workbook_error(tmp_path):
     with pytest.raises(WorkbookError) as exc:
         read_workbook(path)
     assert exc.value.lines() == ["w.xlsx:items!I1: a column with values but no header"]
+
+
+def _with_cell_text(path: Path, out: Path, ref: str, xml_text: bytes, *, inline: bool) -> Path:
+    """``path`` with cell ``ref`` of sheet 'deals' holding ``xml_text`` (character data as the file
+    holds it): as its inline string, or as a shared string (between two others) as Excel saves it."""
+    import re
+    import zipfile
+
+    if inline:
+        cell = b'<c r="' + ref.encode() + b'" t="inlineStr"><is><t>' + xml_text + b"</t></is></c>"
+    else:
+        cell = b'<c r="' + ref.encode() + b'" t="s"><v>1</v></c>'
+    sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+           b' count="3" uniqueCount="3"><si><t>first</t></si><si><t>' + xml_text + b"</t></si><si><t>last</t></si></sst>")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<c r="' + ref.encode() + rb'"[^>]*>.*?</c>', lambda m: cell, data, count=1)
+            zout.writestr(info, data)
+        if not inline:
+            zout.writestr("xl/sharedStrings.xml", sst)
+    return out
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["shared-string", "inline-string"])
+def test_a_huge_cell_is_refused_while_reading_in_bounded_memory(tmp_path, inline):
+    """QA2 Q7: a 440 KB workbook with one 250 MB cell cost 1.36 GB and 148 s before the text limit
+    refused it; the cell is now skipped as it streams by, never built whole."""
+    import tracemalloc
+
+    base = _minimal_book(tmp_path / "base.xlsx", deal_cells={"client.name": "HUGEMARKER"})
+    size = 30 * 1024 * 1024
+    huge = _with_cell_text(base, tmp_path / "huge.xlsx", "H2", b"A" * size, inline=inline)
+    small = _with_cell_text(base, tmp_path / "small.xlsx", "H2", b"Gulf", inline=inline)
+    assert _one(small).ok  # the same reading path warmed up (imports, caches) before measuring
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        entry = _one(huge)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not entry.ok
+    assert len(entry.errors) == 1
+    message = str(entry.errors[0])
+    assert message.startswith("huge.xlsx:deals!H2 (client.name): text of more than 100,000 characters (")
+    assert "bytes in the file, not read); the limit is 100,000 (limits.max_text_length in the workspace)" in message
+    size_said = int(message.split("characters (")[1].split(" bytes")[0].replace(",", ""))
+    assert size <= size_said <= size + 200  # the cell's XML: its text and its few tags
+    assert peak < 12 * 1024 * 1024, f"reading a {size:,}-byte cell held {peak:,} bytes at its peak"
+
+
+def test_a_long_but_allowed_cell_written_as_character_references_is_read_exactly(tmp_path):
+    """The skipping threshold leaves room for escapes: 99,000 characters written as ``&#x4E2D;``
+    (8 bytes each) are read, and the whole text is kept."""
+    base = _minimal_book(tmp_path / "base.xlsx", deal_cells={"client.name": "HUGEMARKER"})
+    for inline in (False, True):
+        path = _with_cell_text(base, tmp_path / f"cjk{inline}.xlsx", "H2", b"&#x4E2D;" * 99_000, inline=inline)
+        entry = _one(path)
+        assert entry.ok, entry.errors
+        assert entry.deal.client.name == "\u4e2d" * 99_000

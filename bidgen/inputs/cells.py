@@ -31,7 +31,7 @@ from typing import Any
 
 from bidgen.inputs.sheets import Column
 
-__all__ = ["CellProblem", "cell_value", "excel_decimal", "is_percent_format", "column_letter", "shown_number",
+__all__ = ["CellProblem", "Oversize", "cell_value", "excel_decimal", "is_percent_format", "column_letter", "shown_number",
            "Shown"]
 
 #: Excel shows and keeps at most 15 significant digits.
@@ -42,6 +42,38 @@ _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 class CellProblem(ValueError):
     """A cell whose value cannot carry its column's meaning; the text says what to do."""
+
+
+class Oversize:
+    """The value of a cell whose text is far longer than ``limits.max_text_length``: it was skipped
+    while reading, without being built (a 440 KB .xlsx can hold a 250 MB cell), and only its size in
+    the file is kept.  Reading it for a column is the located error of its deal."""
+
+    __slots__ = ("size",)
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Oversize, (self.size,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Oversize) and other.size == self.size
+
+    def __hash__(self) -> int:
+        return hash(("Oversize", self.size))
+
+    def __str__(self) -> str:
+        return f"(a text of {self.size:,} bytes)"
+
+    __repr__ = __str__
+
+    def problem(self) -> str:
+        from bidgen.limits import current
+
+        limit = current().max_text_length
+        return (f"text of more than {limit:,} characters ({self.size:,} bytes in the file, not read); the limit is "
+                f"{limit:,} (limits.max_text_length in the workspace)")
 
 
 def column_letter(index: int) -> str:
@@ -160,6 +192,8 @@ def _text_cell(text: str, column: Column) -> Any:
 def cell_value(value: Any, column: Column, number_format: str | None = None, error: bool = False) -> Any:
     """The value of one non-empty cell for ``column``; :class:`CellProblem` when it cannot be read
     without loss.  ``error`` marks an Excel error value (``#N/A``, ``#DIV/0!``)."""
+    if value.__class__ is Oversize:
+        raise CellProblem(value.problem())
     if error:
         raise CellProblem(f"the cell shows the error {value}; fix the formula or type the value")
     if isinstance(value, bool):

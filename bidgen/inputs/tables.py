@@ -26,8 +26,9 @@ from typing import Any, Iterator
 from xml.etree import ElementTree
 
 from bidgen.errors import InputError
+from bidgen.inputs.cells import Oversize
 
-__all__ = ["Raw", "raw", "Table", "Tables", "Source", "open_workbook", "read_tables", "WorkbookProblem",
+__all__ = ["Raw", "raw", "cell_cap", "Table", "Tables", "Source", "open_workbook", "read_tables", "WorkbookProblem",
            "UNCACHED"]
 
 
@@ -46,6 +47,15 @@ class Raw(tuple):
     number_format = property(itemgetter(1))
     error = property(itemgetter(2))
     uncached = property(itemgetter(3))
+
+
+def cell_cap() -> int:
+    """Bytes of XML one cell may take before it is skipped as :class:`Oversize`: room for every
+    character of the longest text allowed written as a character reference (``&#x1F600;``) or with
+    rich-text runs around it."""
+    from bidgen.limits import current
+
+    return current().max_text_length * 16 + 65_536
 
 
 def raw(value: Any, number_format: str | None = None, error: bool = False, uncached: bool = False) -> Raw:
@@ -237,12 +247,76 @@ def _inline_text(body: bytes) -> str:
     return "".join(_text(t.group(1) or b"") for t in _T.finditer(body))
 
 
-def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
+_SI_START = re.compile(rb"<(?:\w+:)?si\b[^>/]*>")
+_SI_END = re.compile(rb"</(?:\w+:)?si\s*>")
+_C_START = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
+_C_END = re.compile(rb"</(?:\w+:)?c\s*>")
+
+
+def _skip_to(fh: Any, end: "re.Pattern[bytes]", window: bytes, count: Any) -> tuple[int, bytes]:
+    """Read on past an over-long element without keeping it: the bytes read up to the end of
+    ``end`` and what follows it in the last chunk (``window``: the element's last bytes so far)."""
+    size = 0
+    while True:
+        data = fh.read(CHUNK)
+        count(len(data))
+        if not data:
+            return size, b""
+        size += len(data)
+        w = window + data
+        m = end.search(w)
+        if m is not None:
+            after = w[m.end():]
+            return size - len(after), after
+        window = w[-64:]
+
+
+def _shared_strings(zf: zipfile.ZipFile) -> list[Any]:
+    """The shared strings, streamed: a string longer than :func:`cell_cap` is skipped (an
+    :class:`Oversize`), never built."""
     try:
-        xml = zf.read("xl/sharedStrings.xml")
+        fh = zf.open("xl/sharedStrings.xml")
     except KeyError:
         return []
-    return [_inline_text(m.group(1) or b"") for m in _SI.finditer(xml)]
+    cap, big = _part_cap(), cell_cap()
+    total = [0]
+
+    def count(n: int) -> None:
+        total[0] += n
+        if total[0] > cap:
+            raise InputError(f"part xl/sharedStrings.xml unpacks to more than {cap:,} bytes (limits.workbook_part_mb)",
+                             file=str(getattr(zf, "filename", "")))
+
+    out: list[Any] = []
+    buf = b""
+    with fh:
+        while True:
+            data = fh.read(CHUNK)
+            count(len(data))
+            final = not data
+            searched = max(0, len(buf) - 16)
+            buf += data
+            cut = len(buf) if final else 0
+            if not final:
+                for m in _SI_END.finditer(buf, searched):
+                    cut = m.end()
+            if cut:
+                out.extend(_inline_text(m.group(1) or b"") for m in _SI.finditer(buf, 0, cut))
+                buf = buf[cut:]
+            if final:
+                break
+            if len(buf) > big:
+                opened = None
+                for opened in _SI_START.finditer(buf):
+                    pass
+                if opened is None:  # no string open: markup between strings
+                    buf = buf[-64:]
+                    continue
+                out.extend(_inline_text(m.group(1) or b"") for m in _SI.finditer(buf, 0, opened.start()))
+                held = len(buf) - opened.start()
+                size, buf = _skip_to(fh, _SI_END, buf[-64:], count)
+                out.append(Oversize(held + size))
+    return out
 
 
 def _number_formats(zf: zipfile.ZipFile) -> list[str]:
@@ -276,6 +350,8 @@ _FAST_C = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?\s*'
     rb"(?:/>|>(<f>[^<]*</f>|<f/>)?(?:<v>([^<]*)</v>|<v/>|<is>(.*?)</is>)?</c>)", re.S)
 _ANY_C = re.compile(rb"<(?:\w+:)?c[\s>/]")
+#: The type given to a cell skipped while reading (its text far over the limit): see :class:`Oversize`.
+OVERSIZE_T = b"bidgenOversize"
 
 
 class _Decoder:
@@ -299,6 +375,8 @@ class _Decoder:
         out = memo.get(raw)
         if out is None:
             out = _inline_text(raw) if inline else _text(raw)
+            if len(raw) > 4096:  # long texts rarely recur: not worth holding
+                return out
             if len(memo) >= self.MEMO:
                 memo.clear()
             memo[raw] = out
@@ -309,6 +387,8 @@ class _Decoder:
 
         if t == b"s":
             return self.strings[int(text)] if text is not None else None
+        if t == OVERSIZE_T:
+            return Oversize(int(text or 0))
         if t == b"inlineStr":
             return self.text(inline, True) if inline is not None else None
         if t in (b"str", b"e", b"d"):
@@ -511,42 +591,55 @@ class _Xlsx(Source):
                 raise self._unreadable(exc) from None
 
     def _stream(self, fh: Any, label: str) -> Iterator[Row]:
-        """Inflate a chunk, parse the whole rows in it, keep the torn last one for the next chunk."""
-        cap = _part_cap()
+        """Inflate a chunk, parse the whole rows in it, keep the torn last one for the next chunk.
+        A cell whose XML outgrows :func:`cell_cap` is skipped as it streams by (never built): it
+        is read as an :class:`Oversize`, the located error of its row."""
+        cap, big = _part_cap(), cell_cap()
         total = 0
         buf = b""
         tail = b""  # what follows the sheet's data (merged cells, …)
         state = 0  # 0: before <sheetData>, 1: inside it, 2: after it
         row_i = -1
         decoder = self._decoder
-        while True:
-            data = fh.read(CHUNK)
-            total += len(data)
+        cell_from = 0  # where in buf to look for the start of the cell still open
+        rescan: int | None = None  # where to look for row ends next, when not in the new bytes only
+
+        def count(n: int) -> None:
+            nonlocal total
+            total += n
             if total > cap:
                 raise InputError(f"part {fh.name} unpacks to more than {cap:,} bytes (limits.workbook_part_mb)",
                                  file=str(self.path))
+
+        while True:
+            data = fh.read(CHUNK)
+            count(len(data))
             final = not data
+            searched = max(0, len(buf) - 32) if rescan is None else rescan
+            rescan = None
             buf += data
             if state == 0:
-                m = _SHEETDATA.search(buf)
+                m = _SHEETDATA.search(buf, max(0, searched - 256))
                 if m is None:
                     if final:
                         break
                     continue
                 state = 2 if m.group(1) else 1
                 buf = buf[m.end():]
+                searched = cell_from = 0
             if state == 1:
-                end = _SHEETDATA_END.search(buf)
+                end = _SHEETDATA_END.search(buf, searched)
                 if end is not None:
                     run, tail, buf = buf[:end.start()], buf[end.end():], b""
                     state = 2
                 else:
                     cut = 0
-                    for cut_m in _ROW_END.finditer(buf):
+                    for cut_m in _ROW_END.finditer(buf, searched):
                         cut = cut_m.end()
                     if final:
                         cut = len(buf)
                     run, buf = buf[:cut], buf[cut:]
+                    cell_from = max(0, cell_from - cut)
                 if run:
                     rows = decoder.fast_rows(run)
                     if rows is None:
@@ -554,6 +647,11 @@ class _Xlsx(Source):
                     elif rows:
                         row_i = rows[-1][0]
                     yield from rows
+                if state == 1 and not final and len(buf) > big:
+                    before = len(buf)
+                    buf, cell_from = self._skip_cell(fh, buf, cell_from, big, count)
+                    if len(buf) != before:  # a cell was skipped: what came after it is still to search
+                        rescan = 0
             elif state == 2:
                 tail += buf
                 buf = b""
@@ -562,6 +660,34 @@ class _Xlsx(Source):
         for ref in _MERGE.findall(tail):
             self._problem(WorkbookProblem(f"{label}!{ref.decode()}",
                                           "merged cells: unmerge them and give every cell its own value"))
+
+
+    @staticmethod
+    def _skip_cell(fh: Any, buf: bytes, cell_from: int, big: int, count: Any) -> tuple[bytes, int]:
+        """``buf`` holds a row longer than one cell may be: when its last cell is still open and
+        over :func:`cell_cap`, read on to its end without keeping it and put a cell of type
+        :data:`OVERSIZE_T` in its place.  Returns the new buffer and where to look for a cell next."""
+        opened = None
+        for m in _C_START.finditer(buf, cell_from):
+            if not m.group(2):
+                opened = m
+        if opened is None:
+            return buf, max(0, len(buf) - 64)
+        closed = _C_END.search(buf, opened.end())
+        if closed is not None:
+            return buf, closed.end()
+        if len(buf) - opened.start() <= big:
+            return buf, opened.start()
+        held = len(buf) - opened.start()
+        size, after = _skip_to(fh, _C_END, buf[-64:], count)
+        attrs = dict(_ATTR.findall(opened.group(1)))
+        head = b"<c"
+        for name in (b"r", b"s"):
+            if name in attrs:
+                head += b" " + name + b'="' + attrs[name] + b'"'
+        cell = head + b' t="' + OVERSIZE_T + b'"><v>' + str(held + size).encode() + b"</v></c>"
+        start = opened.start()
+        return buf[:start] + cell + after, start + len(cell)
 
 
 # ---------------------------------------------------------------------------- csv
