@@ -7,7 +7,7 @@ Library use::
     result.exit_code, [r.status for r in result.results]
 
 Any :class:`concurrent.futures.Executor` runs the per-deal job (:func:`run_deal`, a pure
-function of a deal's records and the shared resources): pass ``executor=`` (a Dask
+function of a deal's raw rows and the shared resources): pass ``executor=`` (a Dask
 ``distributed.Client().get_executor()`` works the same way; see docs/batch.md).
 """
 
