@@ -23,6 +23,7 @@ from bidgen.documents.output import Rendered, Written, render_bytes, template_pa
 from ..errors import InputError
 from bidgen.inputs.models import Deal, Requirement, Tender
 from ..words import amount_in_words
+from ..words.people import apposition
 from .bid_strings import bid_text, part_number
 from bidgen.paths import inside, safe_component
 
@@ -254,8 +255,9 @@ def _auth_context(facts: DealFacts) -> dict[str, str]:
     c = s.contact
     agent = ""
     if c is not None:
-        agent = bid_text(loc, "agent", name=c.name, title=c.title) if c.title else bid_text(loc, "agent.notitle",
-                                                                                           name=c.name)
+        # 销售总监张伟 / 张伟（Sales Director）: a Latin title is never run into the name (words.people)
+        agent = bid_text(loc, "agent", who=apposition(c.name, c.title, loc)) if c.title else \
+            bid_text(loc, "agent.notitle", name=c.name)
     return {"representative": s.legal_representative or bid_text(loc, "rep.blank"), "agent": agent}
 
 

@@ -18,6 +18,13 @@ Chinese: the title follows the name. The *core* of a title is its recognised end
 is written after the name in brackets (张伟（项目负责人）) and the greeting falls back to the
 salutation (张先生 / 李女士), else the full name.
 
+The same order holds for names in Latin (or any non-Chinese) script in a Chinese document: the
+honorific or the title's short form follows the surname, never precedes it (``Smith先生``,
+``Al Mansoori先生和Raman女士``, ``Smith总``); the reference is name + honorific with a title that has
+no recognised core in brackets (``John Smith先生（Procurement Director）``), so a Latin title is never
+run into the Chinese text around it. English documents write ``Mr. John Smith, Procurement Director``
+whatever the script of the name.
+
 Surnames: Chinese names take the first character, or a known two-character surname (欧阳, 司马,
 …); other names take the last word together with the particles before it (Al Mansoori,
 van der Berg, bin Rashid). ``surname`` in the input overrides the rule.
@@ -28,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["SALUTATIONS", "surname", "reference", "greeting", "Person", "is_chinese_locale"]
+__all__ = ["SALUTATIONS", "surname", "reference", "greeting", "apposition", "Person", "is_chinese_locale"]
 
 #: canonical key → (English, simplified Chinese, traditional Chinese)
 SALUTATIONS: dict[str, tuple[str, str, str]] = {
@@ -46,6 +53,7 @@ _COMPOUND_SURNAMES = {
     "长孙", "長孫", "慕容", "令狐", "司徒", "夏侯", "轩辕", "軒轅", "端木", "独孤", "獨孤", "南宫", "南宮", "西门", "西門",
 }
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 #: recognised title endings, longest first: ending → greeting form after the surname
 _ZH_CORES: tuple[tuple[str, str], ...] = (
@@ -124,33 +132,56 @@ class Person:
 
 
 def reference(person: Person, locale: str, *, with_title: bool = True) -> str:
-    """How text names ``person``: ``Mr. Omar Al Mansoori, Head of Procurement`` / ``张伟总监``."""
+    """How text names ``person``: ``Mr. Omar Al Mansoori, Head of Procurement`` / ``张伟总监`` /
+    ``John Smith先生（Procurement Director）``."""
     name = person.name.strip()
-    if is_chinese_locale(locale) and _CJK.match(name):
-        if with_title and person.title:
-            core = _zh_core(person.title)
-            if core is not None:
-                return name + core[0]
-            return f"{name}（{person.title}）"
+    if is_chinese_locale(locale):
         sal = _salutation_text(person.salutation, locale)
-        return name + sal if sal and not with_title else name
+        title = person.title.strip() if with_title and person.title else ""
+        core = _zh_core(title) if title else None
+        if core is not None:
+            return name + core[0]
+        if _CJK.match(name):
+            if title:
+                return f"{name}（{title}）"
+            return name + sal if sal and not with_title else name
+        # a name in Latin (or any non-Chinese) script: the honorific still follows it, the title
+        # goes in brackets (Chinese never writes 先生 before a name, nor a bare Latin title after it)
+        base = name + sal
+        return f"{base}（{title}）" if title else base
     sal = _salutation_text(person.salutation, locale)
     full = f"{sal} {name}" if sal else name
     if with_title and person.title:
-        sep = "，" if is_chinese_locale(locale) else ", "
-        return f"{full}{sep}{person.title}"
+        return f"{full}, {person.title}"
     return full
 
 
+def apposition(name: str, title: str, locale: str) -> str:
+    """A person named with their title as an apposition, in Chinese: ``销售总监张伟`` /
+    ``销售总监John Smith`` when the title is written in Chinese, ``张伟（Sales Director）`` /
+    ``John Smith（Sales Director）`` when it has Latin letters (a Latin title run into the name is
+    unreadable); in English ``James Patel, Key Account Manager``."""
+    name, title = name.strip(), (title or "").strip()
+    if not title:
+        return name
+    if not is_chinese_locale(locale):
+        return f"{name}, {title}"
+    if _LATIN.search(title):
+        return f"{name}（{title}）"
+    return title + name
+
+
 def greeting(person: Person, locale: str) -> str:
-    """How a letter addresses ``person``: ``Mr. Al Mansoori`` / ``张总`` / ``陳經理`` / ``Priya Raman``."""
+    """How a letter addresses ``person``: ``Mr. Al Mansoori`` / ``张总`` / ``陳經理`` / ``Smith先生`` /
+    ``Priya Raman``."""
     name = person.name.strip()
     family = surname(name, person.surname)
-    if is_chinese_locale(locale) and _CJK.match(name):
+    sal = _salutation_text(person.salutation, locale)
+    if is_chinese_locale(locale):
+        # the title's short form or the honorific follows the surname, in any script
+        # (张总, 李女士, Smith先生, Al Mansoori总); with neither, the full name
         core = _zh_core(person.title) if person.title else None
         if core is not None:
             return family + core[1]
-        sal = _salutation_text(person.salutation, locale)
         return family + sal if sal else name
-    sal = _salutation_text(person.salutation, locale)
     return f"{sal} {family}" if sal else name
