@@ -20,6 +20,17 @@ value of an input file when it is read, with one warning per file naming the fil
 paths (``deal.yaml: removed control characters or unpaired surrogates from client.name (line
 16), …``).  A carriage return becomes a line break.  Nothing past the reader ever sees them, so
 no output (Word, e-mail, reports, terminal) can be broken by them.
+
+The same rule removes the invisible **format characters that can disguise text**: the bidi
+embeddings and overrides U+202A–U+202E and isolates U+2066–U+2069 (``Invoice \u202eexe.fdp\u202c``
+displays as "Invoice pdf.exe"), the invisible operators U+2061–U+2064, the deprecated format
+characters U+206A–U+206F, U+FEFF inside text, the interlinear annotation characters
+U+FFF9–U+FFFB and the tag characters U+E0001, U+E0020–U+E007F (except inside an emoji flag
+sequence such as 🏴 + tags).  The direction marks U+200E, U+200F and U+061C are removed from a
+value with no right-to-left letter (where they can only disguise) and kept in one with Arabic,
+Hebrew or other right-to-left text (where they place digits and punctuation).  Characters that
+occur in real names and words stay: U+200C/U+200D (ZWNJ/ZWJ, Persian, Indic scripts, emoji),
+U+200B, U+2060, U+00AD, variation selectors.
 """
 
 from __future__ import annotations
@@ -32,7 +43,8 @@ from typing import Any
 
 from bidgen.errors import InputError
 
-__all__ = ["Limits", "configure", "current", "from_mapping", "UNPRINTABLE_RE", "strip_unprintable"]
+__all__ = ["Limits", "configure", "current", "from_mapping", "UNPRINTABLE_RE", "strip_unprintable",
+           "unprintable_removed"]
 
 
 @dataclass(frozen=True)
@@ -48,15 +60,51 @@ class Limits:
 
 _CURRENT: contextvars.ContextVar[Limits] = contextvars.ContextVar("bidgen_limits", default=Limits())
 
-#: What the reader removes (see the module doc).
-UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_MARKS = "\u200e\u200f\u061c"  # LRM, RLM, ALM: kept in right-to-left text
+_DISGUISE = ("\u202a-\u202e\u2066-\u2069"  # bidi embeddings, overrides, isolates
+             "\u2061-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f")
+
+#: What the reader removes (see the module doc); direction marks and tag characters only where
+#: :func:`strip_unprintable` finds them out of place.
+UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                            + _DISGUISE + _MARKS + "]")
+_RTL_RE = re.compile("[\u0590-\u05ff\u0600-\u061b\u061d-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+                     "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+_FLAG_RE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
+
+
+def _strip(text: str, removed: set[str] | None) -> str:
+    if not UNPRINTABLE_RE.search(text):
+        return text
+    keep_marks = bool(_RTL_RE.search(text))
+    flags = [m.span() for m in _FLAG_RE.finditer(text)] if "\U0001f3f4" in text else []
+
+    def repl(m: re.Match[str]) -> str:
+        c = m.group()
+        if keep_marks and c in _MARKS:
+            return c
+        if flags and "\U000e0020" <= c <= "\U000e007f" and any(a < m.start() < b for a, b in flags):
+            return c
+        if removed is not None:
+            removed.add(c)
+        return ""
+
+    return UNPRINTABLE_RE.sub(repl, text)
 
 
 def strip_unprintable(text: str) -> str:
-    """``text`` without the characters of :data:`UNPRINTABLE_RE`, carriage returns as line breaks."""
+    """``text`` without the characters the reader removes (see the module doc), carriage returns
+    as line breaks."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return UNPRINTABLE_RE.sub("", text)
+    return _strip(text, None)
+
+
+def unprintable_removed(text: str) -> list[str]:
+    """The characters :func:`strip_unprintable` removes from ``text``, sorted, each once."""
+    removed: set[str] = set()
+    _strip(text, removed)
+    return sorted(removed)
 
 
 def current() -> Limits:

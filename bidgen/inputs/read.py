@@ -31,7 +31,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bidgen.errors import InputError
-from bidgen.limits import UNPRINTABLE_RE, current as current_limits, strip_unprintable
+from bidgen.limits import UNPRINTABLE_RE, current as current_limits, strip_unprintable, unprintable_removed
 
 __all__ = ["Document", "read_document", "YAML_SUFFIXES", "JSON_SUFFIXES"]
 
@@ -367,7 +367,7 @@ def _clean(doc: Document) -> None:
             new = strip_unprintable(value)
             if new != value.replace("\r\n", "\n").replace("\r", "\n"):
                 cleaned.append(path)
-                chars.update(UNPRINTABLE_RE.findall(value))
+                chars.update(unprintable_removed(value))
             return new
         return value
 
@@ -392,7 +392,8 @@ def _clean(doc: Document) -> None:
                           for p in cleaned[:10])
         more = f" and {len(cleaned) - 10} more" if len(cleaned) > 10 else ""
         names = ", ".join(f"U+{ord(c):04X}" for c in sorted(chars)[:8]) + (", …" if len(chars) > 8 else "")
-        message = (f"{doc.file}: removed control characters or unpaired surrogates ({names}) from {where}{more}")
+        message = (f"{doc.file}: removed control characters or unpaired surrogates, bidi overrides and other "
+                   f"invisible format characters ({names}) from {where}{more}")
         if (doc.file, message) not in _WARNED:
             _WARNED.add((doc.file, message))
             warnings.warn(InputCleaned(message), stacklevel=3)
