@@ -13,6 +13,7 @@ import pytest
 
 from bidgen.errors import BidgenError
 from bidgen.inputs.load import load_deal, load_meeting
+from bidgen.limits import strip_unprintable
 from bidgen.pipeline import render_all
 
 DATA = Path(__file__).parent / "data"
@@ -94,8 +95,11 @@ def test_a_hostile_value_never_changes_the_drafts_headers_or_recipients(tmp_path
     # recipients only from the validated addresses of the deal and meeting
     valid = {c.email for c in d.client.contacts if c.email}
     got = [a.addr_spec for a in msg["To"].addresses]
-    assert got and set(got) <= valid | {"chenjing@hdjm.example"} | {value}
-    assert all("attacker" not in a for a in got)
+    # a value that is an address once the reader removed its bidi overrides (QA2 Q12, with a
+    # warning) is that address, as the input spells it; nothing else of a hostile value is a recipient
+    spelled = strip_unprintable(value)
+    assert got and set(got) <= valid | {"chenjing@hdjm.example"} | {value, spelled}
+    assert all("attacker" not in a for a in got if a != spelled or "email" not in place)
     assert [a.addr_spec for a in msg["From"].addresses] == [d.seller.contact.email]
     for name in EXPECTED:
         text = str(msg[name])
