@@ -518,3 +518,20 @@ def test_a_long_but_allowed_cell_written_as_character_references_is_read_exactly
         entry = _one(path)
         assert entry.ok, entry.errors
         assert entry.deal.client.name == "\u4e2d" * 99_000
+
+
+def test_a_message_quotes_at_most_80_characters_of_a_long_cell(tmp_path):
+    """QA2 Q17: a 40,000-character cell was quoted whole, a 40,000-character line on stderr."""
+    path = _minimal_book(tmp_path / "w.xlsx", deal_cells={"currency": "U" * 30_000},
+                         item_cells={"unit_price": "9" * 30_000 + "x", "quantity": "1" * 200})
+    lines = sorted(str(x) for x in _one(path).errors)
+    assert lines == [
+        "w.xlsx:deals!C2 (currency): not an ISO 4217 currency code: '" + "U" * 80 + "…' (30,000 characters)",
+        "w.xlsx:items!C2 (quantity): not a valid quantity: " + "1" * 80 + "… (200 characters) is beyond what a "
+        "document can state (from 10^-12 to 10^15)",
+        "w.xlsx:items!D2 (unit_price): not a valid amount: '" + "9" * 80 + "…' (30,001 characters)",
+    ]
+    from bidgen.inputs.base import quote
+
+    assert quote("abc") == "'abc'" and quote("it's" * 30) == '"' + ("it's" * 30)[:80] + '…" (120 characters)'
+    assert quote("A" * 80) == "'" + "A" * 80 + "'"

@@ -101,7 +101,7 @@ def folder_names(ids: Sequence[str], outdir: Path) -> dict[str, str]:
     """The name of each deal's folder in OUTDIR (see :func:`plan_folders`)."""
     import unicodedata
 
-    from bidgen.inputs.locate import lookalike_chars, lookalike_key
+    from bidgen.inputs.locate import lookalike_chars, lookalike_key, quote
     from bidgen.paths import safe_component
 
     taken: dict[str, str] = {REPORT.casefold(): "the run's report", MANIFEST.casefold(): "the run's manifest"}
@@ -115,13 +115,13 @@ def folder_names(ids: Sequence[str], outdir: Path) -> dict[str, str]:
         if key in taken:
             other = owner.get(key)
             odd = lookalike_chars(deal_id, other) if other is not None else ""
-            why = (f"the two ids look the same ({deal_id!r} has {odd})" if odd and lookalike_key(deal_id) == lookalike_key(other)
+            why = (f"the two ids look the same ({quote(deal_id)} has {odd})" if odd and lookalike_key(deal_id) == lookalike_key(other)
                    else "give the deals ids that differ in more than case or punctuation (folder names keep "
                         "letters, digits, '_' and '-'; other characters become '-')")
-            clashes.append(InputError(f"deal {deal_id!r} would write into the folder {name!r} of {taken[key]}; {why}",
+            clashes.append(InputError(f"deal {quote(deal_id)} would write into the folder {quote(name)} of {taken[key]}; {why}",
                                       file=str(outdir / name)))
             continue
-        taken[key] = f"deal {deal_id!r}"
+        taken[key] = f"deal {quote(deal_id)}"
         owner[key] = deal_id
         folders[deal_id] = name
     if clashes:
@@ -191,7 +191,7 @@ def _executor(jobs: int) -> Executor:
 def _select(ids: list[str], only: Sequence[str]) -> list[str]:
     if not only:
         return ids
-    from bidgen.inputs.locate import did_you_mean
+    from bidgen.inputs.locate import did_you_mean, quote
 
     known = set(ids)
     unknown = [o for o in only if o not in known]
@@ -199,7 +199,7 @@ def _select(ids: list[str], only: Sequence[str]) -> list[str]:
         errors = []
         for o in unknown:
             hint = did_you_mean(o, ids)
-            errors.append(InputError(f"no deal {o!r} in the workbook" + (f"; did you mean {hint!r}?" if hint else ""),
+            errors.append(InputError(f"no deal {quote(o)} in the workbook" + (f"; did you mean {hint!r}?" if hint else ""),
                                      field="--only"))
         raise ValidationErrors(errors)
     wanted = set(only)

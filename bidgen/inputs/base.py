@@ -162,6 +162,26 @@ KNOWN_APPROVAL_LEVELS: tuple[str, ...] = (
 _NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
+#: Characters of a value quoted in a message: a located message stays one line.
+QUOTE_MAX = 80
+
+
+def quote(value: Any, limit: int = QUOTE_MAX) -> str:
+    """A value as a message quotes it: ``repr`` when short, else its first ``limit`` characters with
+    an ellipsis and the length: ``'AAAA…' (40,000 characters)``."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    head = repr(text[:limit])
+    return f"{head[:-1]}…{head[-1]} ({len(text):,} characters)"
+
+
+
+def _short_number(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= QUOTE_MAX else f"{text[:QUOTE_MAX]}… ({len(text):,} characters)"
+
+
 def describe(value: Any) -> str:
     """How a wrong value is shown in a message."""
     if value is None:
@@ -169,9 +189,9 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (true/false)"
     if isinstance(value, (int, Decimal, float)):
-        return f"the number {value}"
+        return f"the number {_short_number(value)}"
     if isinstance(value, str):
-        return repr(value if len(value) <= 60 else value[:57] + "...")
+        return quote(value)
     if isinstance(value, _dt.datetime):
         return f"the date and time {value.isoformat(sep=' ')}"
     if isinstance(value, _dt.date):
@@ -186,9 +206,9 @@ def describe(value: Any) -> str:
 def _decimal_from_text(text: str, what: str) -> Decimal:
     cleaned = text.strip()
     if "," in cleaned and _NUMBER_RE.fullmatch(cleaned.replace(",", "")):
-        raise ValueError(f"{what}: {text!r} (no thousands separators or decimal commas: write 1000 or 1.5)")
+        raise ValueError(f"{what}: {quote(text)} (no thousands separators or decimal commas: write 1000 or 1.5)")
     if not _NUMBER_RE.fullmatch(cleaned):
-        raise ValueError(f"{what}: {text!r}")
+        raise ValueError(f"{what}: {quote(text)}")
     return Decimal(cleaned)
 
 
@@ -213,7 +233,7 @@ def parse_decimal(value: Any, what: str = "not a valid number") -> Decimal:
     if not result.is_finite():
         raise ValueError(f"{what}: {value} is not a finite number")
     if result and not -12 <= result.adjusted() <= 15:
-        raise ValueError(f"{what}: {value} is beyond what a document can state (from 10^-12 to 10^15)")
+        raise ValueError(f"{what}: {_short_number(value)} is beyond what a document can state (from 10^-12 to 10^15)")
     exponent = result.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         result = result.quantize(Decimal(1))
@@ -265,7 +285,7 @@ def parse_percent(value: Any) -> Decimal:
         try:
             result = parse_decimal(text, "not a valid percentage")
         except ValueError:
-            raise ValueError(f"not a valid percentage: {value!r}") from None
+            raise ValueError(f"not a valid percentage: {quote(value)}") from None
     else:
         result = parse_decimal(value, "not a valid percentage")
     if not Decimal(0) <= result <= Decimal(100):
@@ -303,11 +323,11 @@ def parse_iso_date(value: Any) -> _dt.date:
     if isinstance(value, str):
         text = value.strip()
         if not _ISO_DATE_RE.fullmatch(text):
-            raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}")
+            raise ValueError(f"not an ISO date (YYYY-MM-DD): {quote(value)}")
         try:
             return _dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"not a valid date: {value!r}") from None
+            raise ValueError(f"not a valid date: {quote(value)}") from None
     raise ValueError(f"expected a date (YYYY-MM-DD), got {describe(value)}")
 
 
@@ -338,7 +358,7 @@ def _matching(pattern: str, what: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         text = _text(value)
         if not regex.fullmatch(text):
-            raise ValueError(f"not a valid {what}: {text!r}")
+            raise ValueError(f"not a valid {what}: {quote(text)}")
         return text
 
     return check
@@ -374,9 +394,9 @@ def _currency(value: Any) -> str:
     text = _text(value)
     code = text.upper()
     if code in _CURRENCY_HINTS:
-        raise ValueError(f"not an ISO 4217 currency code: {text!r}; did you mean '{_CURRENCY_HINTS[code]}'?")
+        raise ValueError(f"not an ISO 4217 currency code: {quote(text)}; did you mean '{_CURRENCY_HINTS[code]}'?")
     if not re.fullmatch(r"[A-Z]{3}", code) or code not in _currencies():
-        raise ValueError(f"not an ISO 4217 currency code: {text!r}")
+        raise ValueError(f"not an ISO 4217 currency code: {quote(text)}")
     return code
 
 
@@ -384,7 +404,7 @@ def _country(value: Any) -> str:
     text = _text(value)
     code = text.upper()
     if not re.fullmatch(r"[A-Z]{2}", code) or code not in _countries():
-        raise ValueError(f"not an ISO 3166 two-letter country code: {text!r}")
+        raise ValueError(f"not an ISO 3166 two-letter country code: {quote(text)}")
     return code
 
 
@@ -426,7 +446,7 @@ def _salutation(value: Any) -> str:
     key = text.rstrip(".").casefold()
     if key in SALUTATION_ALIASES:
         return SALUTATION_ALIASES[key]
-    raise ValueError(f"not a known salutation: {text!r} (Mr., Ms., Mrs., Miss, Dr., Prof., 先生, 女士)")
+    raise ValueError(f"not a known salutation: {quote(text)} (Mr., Ms., Mrs., Miss, Dr., Prof., 先生, 女士)")
 
 
 def _v(func: Any) -> BeforeValidator:

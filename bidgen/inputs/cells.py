@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from bidgen.inputs.base import QUOTE_MAX, quote
 from bidgen.inputs.sheets import Column
 
 __all__ = ["CellProblem", "Oversize", "cell_value", "excel_decimal", "is_percent_format", "column_letter", "shown_number",
@@ -124,7 +125,8 @@ _FALSE = {"no", "false", "n"}
 
 
 def _shown(number: Decimal) -> str:
-    return format(number, "f")
+    text = format(number, "f")
+    return text if len(text) <= QUOTE_MAX else f"{text[:QUOTE_MAX]}… ({len(text):,} characters)"
 
 
 def _number(value: Any, column: Column, number_format: str | None) -> Any:
@@ -181,7 +183,7 @@ def _text_cell(text: str, column: Column) -> Any:
             return True
         if low in _FALSE:
             return False
-        raise CellProblem(f"expected yes or no, got {text!r}")
+        raise CellProblem(f"expected yes or no, got {quote(text)}")
     if kind == "percent":
         stripped = text.strip()
         if not stripped.endswith("%") and re.fullmatch(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)", stripped):

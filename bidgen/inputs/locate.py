@@ -16,7 +16,7 @@ from typing import Any, Callable
 from pydantic import BaseModel, ValidationError
 
 from bidgen.errors import InputError
-from bidgen.inputs.base import describe
+from bidgen.inputs.base import QUOTE_MAX, describe, quote
 
 __all__ = ["translate", "field_path", "fields_at", "did_you_mean", "lookalike_key", "lookalike_chars", "quote"]
 
@@ -56,18 +56,6 @@ def lookalike_chars(text: str, other: str) -> str:
     return ", ".join(names)
 
 
-#: Characters of a value quoted in a message: a located message stays one line.
-QUOTE_MAX = 80
-
-
-def quote(value: Any, limit: int = QUOTE_MAX) -> str:
-    """A value as a message quotes it: ``repr`` when short, else its first ``limit`` characters with
-    an ellipsis and the length: ``'AAAA…' (40,000 characters)``."""
-    text = value if isinstance(value, str) else str(value)
-    if len(text) <= limit:
-        return repr(text)
-    head = repr(text[:limit])
-    return f"{head[:-1]}…{head[-1]} ({len(text):,} characters)"
 
 
 def field_path(loc: Loc) -> str:

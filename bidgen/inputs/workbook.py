@@ -29,6 +29,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from bidgen.errors import InputError, ValidationErrors
+from bidgen.inputs.base import quote
 from bidgen.inputs.cells import CellProblem, cell_value, column_letter
 from bidgen.inputs.locate import did_you_mean, field_path, lookalike_chars, lookalike_key, message_for
 from bidgen.inputs.models import Deal, Meeting, Tender
@@ -188,14 +189,14 @@ def _headers(sheet: Table, header: list[Raw | None], data_cols: set[int], column
         name = str(cell.value).strip()
         if name in seen:
             problems.append(WorkbookProblem(
-                sheet.place(0, j), f"duplicate header {name!r} (also in column {column_letter(seen[name])})"))
+                sheet.place(0, j), f"duplicate header {quote(name)} (also in column {column_letter(seen[name])})"))
             continue
         seen[name] = j
         if first is not None and j == 0:
             if name != first:
                 problems.append(WorkbookProblem(
                     sheet.place(0, 0), f"the first column of a list sheet holds the id of its record: "
-                                       f"its header must be {first!r}, not {name!r}"))
+                                       f"its header must be {first!r}, not {quote(name)}"))
             out[j] = None
             continue
         if name in known:
@@ -204,11 +205,11 @@ def _headers(sheet: Table, header: list[Raw | None], data_cols: set[int], column
         hint = did_you_mean(name, list(known))
         lists = [s for s in list_sheets() if name.startswith(s + ".") or name == s]
         if hint:
-            why = f"unknown header {name!r}; did you mean {hint!r}?"
+            why = f"unknown header {quote(name)}; did you mean {hint!r}?"
         elif lists:
-            why = f"unknown header {name!r}: a list has its own sheet, {lists[-1]!r}"
+            why = f"unknown header {quote(name)}: a list has its own sheet, {lists[-1]!r}"
         else:
-            why = f"unknown header {name!r}; see docs/input.md for the headers of sheet {sheet.name!r}"
+            why = f"unknown header {quote(name)}; see docs/input.md for the headers of sheet {sheet.name!r}"
         problems.append(WorkbookProblem(sheet.place(0, j), why))
     for j in sorted(data_cols):
         if j >= len(header):
@@ -347,7 +348,7 @@ def plan_workbook(src: Source) -> Plan:
         if name in known or name.startswith(IGNORED_PREFIX):
             continue
         hint = did_you_mean(name, known)
-        problems.append(WorkbookProblem(src.labels[name], f"unknown sheet {name!r}" +
+        problems.append(WorkbookProblem(src.labels[name], f"unknown sheet {quote(name)}" +
                                         (f"; did you mean {hint!r}?" if hint else
                                          f" (sheets: {', '.join(known)}; start a notes sheet's name with '_')")))
     if "deals" not in src.names:
@@ -411,7 +412,7 @@ def plan_workbook(src: Source) -> Plan:
             rid = cell.value.strip()
             if rid in seen:
                 plan.dups.setdefault((name, rid), []).append(CellError(
-                    f"two {name} with the id {rid!r} (also in row {seen[rid] + 1}); ids must be unique",
+                    f"two {name} with the id {quote(rid)} (also in row {seen[rid] + 1}); ids must be unique",
                     place=place, key=rs.id_key, deal=rid))
                 continue
             seen[rid] = i
@@ -432,7 +433,7 @@ def plan_workbook(src: Source) -> Plan:
             continue
         plan.unit[("meetings", mid)] = plan.units
         plan.extra.append("meeting")
-        orphans.append(CellError(f"a meeting of deal {mid!r}, which is not in sheet 'deals'",
+        orphans.append(CellError(f"a meeting of deal {quote(mid)}, which is not in sheet 'deals'",
                                  place=f"{src.labels['meetings']}!{i + 1}", key="deal", deal=mid))
     first_tender: dict[str, str] = {}
     for ref, deal_id in tender_deal.items():
@@ -441,13 +442,13 @@ def plan_workbook(src: Source) -> Plan:
             u = plan.unit[("deals", deal_id)]
             if deal_id in first_tender:
                 plan.errors.setdefault(u, []).append(CellError(
-                    f"a second tender for deal {deal_id!r} (also {first_tender[deal_id]!r}); a deal answers one "
+                    f"a second tender for deal {quote(deal_id)} (also {quote(first_tender[deal_id])}); a deal answers one "
                     "tender", place=place, key="deal", deal=deal_id))
                 continue
             first_tender[deal_id] = ref
             plan.unit[("tenders", ref)] = u
             continue
-        why = (f"a tender for deal {deal_id!r}, which is not in sheet 'deals'" if deal_id
+        why = (f"a tender for deal {quote(deal_id)}, which is not in sheet 'deals'" if deal_id
                else "a tender that names no deal: give the deal it answers in column 'deal'")
         plan.unit[("tenders", ref)] = plan.units
         plan.extra.append("tender")
@@ -478,7 +479,7 @@ def plan_workbook(src: Source) -> Plan:
                     continue
                 if owner not in owners:
                     deal_of = tender_deal.get(owner, owner) if name == "tenders" else owner
-                    orphans.append(CellError(f"no {rs.kind} with the id {owner!r} in sheet {name!r}", place=place,
+                    orphans.append(CellError(f"no {rs.kind} with the id {quote(owner)} in sheet {name!r}", place=place,
                                              key=ls.owner, deal=deal_of if isinstance(deal_of, str) else owner))
                     continue
                 u = plan.unit.get((name, owner))
@@ -735,10 +736,10 @@ def _claim_near_misses(ids: list[str], orphans: list[CellError]) -> tuple[dict[s
         deal = near[0]
         odd = lookalike_chars(owner, deal)
         if looks_same:
-            hint = (f"{owner!r}" + (f" (with {odd})" if odd else "") + f" is not {deal!r}, though it looks the same: "
+            hint = (quote(owner) + (f" (with {odd})" if odd else "") + f" is not {deal!r}, though it looks the same: "
                     f"type the id again; did you mean {deal!r}?")
         else:
-            hint = f"did you mean {deal!r}?" + (f" ({owner!r} has {odd})" if odd and not owner.isascii() else "")
+            hint = f"did you mean {deal!r}?" + (f" ({quote(owner)} has {odd})" if odd and not owner.isascii() else "")
         claims.setdefault(deal, []).append(CellError(
             f"{err.message}; {hint} Deal {deal!r} is not written until this row is fixed (it would go out "
             "without the row)", place=err.place, key=err.key, deal=deal))
