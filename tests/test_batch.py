@@ -424,6 +424,37 @@ def test_a_row_with_two_slips_in_a_look_alike_id_is_claimed_but_another_id_is_no
     assert [o.place for o in book.orphans] == [f"deals.xlsx:items!A{rows[0]}"]
 
 
+def test_a_hidden_row_stops_its_deal_and_a_hidden_column_with_values_stops_the_run(tmp_path, capsys):
+    """QA2 Q9: a line item hidden by a filter was priced silently; a hidden discount column applied."""
+    path, wb = _sample_workbook(tmp_path)
+    items = wb["items"]
+    row = next(r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107")
+    items.row_dimensions[row].hidden = True
+    items.column_dimensions["Z"].hidden = True  # hidden but empty: nothing is read from it
+    wb.save(path)
+    out = tmp_path / "out"
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "deal D-2026-0107: not written" in err
+    assert (f"deals.xlsx:items!{row}: row {row} of sheet 'items' is hidden: unhide it, or delete it if it must not "
+            "count (bidgen reads what Excel shows)") in err
+    assert not (out / "D-2026-0107").exists()
+    assert len(list((out / "D-2026-0042").glob("*.docx"))) == 4
+
+    wb = openpyxl.load_workbook(path)
+    wb["items"].row_dimensions[row].hidden = False
+    headers = [c.value for c in wb["items"][1]]
+    letter = openpyxl.utils.get_column_letter(headers.index("unit_price") + 1)
+    wb["items"].column_dimensions[letter].hidden = True
+    wb.save(path)
+    out2 = tmp_path / "out2"
+    assert main(["batch", str(path), "-o", str(out2), "--jobs", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert (f"deals.xlsx:items!{letter}: column {letter} of sheet 'items' is hidden and holds values: unhide it, or "
+            "delete the column if it must not count") in err
+    assert not out2.exists() or not any(out2.iterdir())
+
+
 def test_a_surrogate_escape_in_a_cell_is_removed_with_a_warning_naming_the_cell(tmp_path, capsys):
     """Excel writes an unpaired surrogate as ``_xD800_``; it used to crash the whole batch."""
     path, wb = _sample_workbook(tmp_path)

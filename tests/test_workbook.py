@@ -535,3 +535,20 @@ def test_a_message_quotes_at_most_80_characters_of_a_long_cell(tmp_path):
 
     assert quote("abc") == "'abc'" and quote("it's" * 30) == '"' + ("it's" * 30)[:80] + '…" (120 characters)'
     assert quote("A" * 80) == "'" + "A" * 80 + "'"
+
+
+def test_a_hidden_deal_row_is_that_deal_s_error_and_a_hidden_header_row_the_workbook_s(tmp_path):
+    path = _minimal_book(tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["deals"].row_dimensions[2].hidden = True
+    wb.save(path)
+    e = _one(path)
+    assert not e.ok and e.deal is None
+    assert [str(x) for x in e.errors] == ["w.xlsx:deals!2: row 2 of sheet 'deals' is hidden: unhide it, or delete it "
+                                          "if it must not count (bidgen reads what Excel shows)"]
+    wb["deals"].row_dimensions[2].hidden = False
+    wb["terms.payment"].row_dimensions[1].hidden = True
+    wb.save(path)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    assert "row 1 of sheet 'terms.payment' is hidden" in str(info.value)

@@ -119,6 +119,11 @@ class Source:
         self.names: list[str] = []
         self.labels: dict[str, str] = {}
         self.problems: list[WorkbookProblem] = []
+        #: per sheet, the (0-based) rows Excel hides (a filter, "Hide"), as far as the sheet is read:
+        #: a row is in it before it is yielded
+        self.hidden_rows: dict[str, set[int]] = {}
+        #: per sheet, the hidden columns as (first, last) 0-based ranges, known before the first row
+        self.hidden_cols: dict[str, list[tuple[int, int]]] = {}
 
     def sheet(self, name: str) -> Table:
         """The sheet's name and label (``deals.xlsx:items``), without its rows."""
@@ -181,6 +186,10 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z0-9:]+)"')
 _SHEETDATA = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>")
 _SHEETDATA_END = re.compile(rb"</(?:\w+:)?sheetData\s*>")
 _ROW_END = re.compile(rb"</(?:\w+:)?row\s*>")
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_COL_ATTR = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
+_R_ATTR = re.compile(rb'\br="([0-9]+)"')
 
 #: Bytes of a sheet's XML inflated and parsed at a time (then cut after the last whole row): a bulk run
 #: reads every sheet side by side, so this times the number of sheets is what reading holds.
@@ -586,11 +595,24 @@ class _Xlsx(Source):
             raise self._unreadable(exc) from None
         with fh:
             try:
-                yield from self._stream(fh, label)
+                yield from self._stream(fh, label, name)
             except _UNREADABLE as exc:
                 raise self._unreadable(exc) from None
 
-    def _stream(self, fh: Any, label: str) -> Iterator[Row]:
+    def _hidden_cols(self, name: str, head: bytes) -> None:
+        """The hidden column ranges of a sheet, from its ``<cols>`` (before its data)."""
+        ranges = []
+        for cm in _COL.finditer(head):
+            attrs = dict(_COL_ATTR.findall(cm.group(1)))
+            if attrs.get(b"hidden") in (b"1", b"true"):
+                try:
+                    lo = int(attrs.get(b"min", b"1"))
+                    ranges.append((lo - 1, int(attrs.get(b"max", str(lo).encode())) - 1))
+                except ValueError:
+                    continue
+        self.hidden_cols[name] = ranges
+
+    def _stream(self, fh: Any, label: str, name: str) -> Iterator[Row]:
         """Inflate a chunk, parse the whole rows in it, keep the torn last one for the next chunk.
         A cell whose XML outgrows :func:`cell_cap` is skipped as it streams by (never built): it
         is read as an :class:`Oversize`, the located error of its row."""
@@ -625,6 +647,7 @@ class _Xlsx(Source):
                         break
                     continue
                 state = 2 if m.group(1) else 1
+                self._hidden_cols(name, buf[:m.start()])
                 buf = buf[m.end():]
                 searched = cell_from = 0
             if state == 1:
@@ -641,6 +664,12 @@ class _Xlsx(Source):
                     run, buf = buf[:cut], buf[cut:]
                     cell_from = max(0, cell_from - cut)
                 if run:
+                    if b"hidden=" in run:
+                        hidden = self.hidden_rows.setdefault(name, set())
+                        for hm in _HIDDEN_ROW.finditer(run):
+                            rm = _R_ATTR.search(hm.group(0))
+                            if rm is not None:
+                                hidden.add(int(rm.group(1)) - 1)
                     rows = decoder.fast_rows(run)
                     if rows is None:
                         rows, row_i = decoder.general_rows(run, row_i)

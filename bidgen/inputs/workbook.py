@@ -354,6 +354,7 @@ def plan_workbook(src: Source) -> Plan:
     if "deals" not in src.names:
         problems.append(WorkbookProblem(src.file, "no sheet 'deals' (one row per deal)"))
     orphans = plan.orphans
+    hidden: list[tuple[str, int, list[Raw | None]]] = []  # rows Excel hides that hold cells
     layout: list[tuple[str, str, tuple[tuple[int, str | None], ...]]] = []
 
     def scan(name: str, columns: tuple[Column, ...], first: str | None) -> Iterator[tuple[list[Raw | None], Row]]:
@@ -361,12 +362,21 @@ def plan_workbook(src: Source) -> Plan:
         header: list[Raw | None] = []
         data_cols: set[int] = set()
         for i, cells in src.rows(name):
+            if i in src.hidden_rows.get(name, ()):
+                hidden.append((name, i, cells))
             if i == 0:
                 header = cells
                 continue
             data_cols.update(j for j, c in enumerate(cells) if c is not None)
             yield header, (i, cells)
-        cols = _headers(src.sheet(name), header, data_cols, columns, first, problems)
+        sheet = src.sheet(name)
+        for lo, hi in src.hidden_cols.get(name, ()):
+            for j in sorted(c for c in data_cols if lo <= c <= hi):
+                letter = column_letter(j)
+                problems.append(WorkbookProblem(
+                    f"{sheet.label}!{letter}", f"column {letter} of sheet {quote(name)} is hidden and holds values: "
+                    "unhide it, or delete the column if it must not count (bidgen reads what Excel shows)"))
+        cols = _headers(sheet, header, data_cols, columns, first, problems)
         layout.append((name, src.labels[name], tuple((j, c.key if c is not None else None) for j, c in cols.items())))
 
     # the record sheets: ids (text, unique), and the deal each tender answers
@@ -485,6 +495,7 @@ def plan_workbook(src: Source) -> Plan:
                 u = plan.unit.get((name, owner))
                 if u is not None:
                     plan.mark(ls.name, u, i)
+    _hidden_rows(plan, src, hidden, problems)
     problems += [p for p in src.problems if p not in problems]
     if problems:
         raise WorkbookError([InputError(p.message, file=p.place) for p in problems])
@@ -493,6 +504,31 @@ def plan_workbook(src: Source) -> Plan:
     for deal_id, errors in claims.items():
         plan.errors.setdefault(plan.unit[("deals", deal_id)], []).extend(errors)
     return plan
+
+
+def _hidden_rows(plan: Plan, src: Source, hidden: list[tuple[str, int, list[Raw | None]]],
+                 problems: list[WorkbookProblem]) -> None:
+    """A row Excel hides (a filter, "Hide") that holds cells is an error of the deal it belongs to
+    (a hidden header row, of the workbook): a person reading the sheet does not see it, so bidgen
+    must not price it silently, nor drop it silently."""
+    for name, i, cells in hidden:
+        place = f"{src.labels[name]}!{i + 1}"
+        why = (f"row {i + 1} of sheet {quote(name)} is hidden: unhide it, or delete it if it must not count "
+               "(bidgen reads what Excel shows)")
+        if i == 0:
+            problems.append(WorkbookProblem(place, why))
+            continue
+        if name in plan.id_col:
+            rid = _text_at(cells, plan.id_col[name])
+            record = name
+        else:
+            rid = _text_at(cells, 0)
+            record = plan.owner_of.get(name, "")
+        u = plan.unit.get((record, rid)) if rid is not None else None  # type: ignore[arg-type]
+        if u is not None and u < len(plan.ids):
+            plan.errors.setdefault(u, []).append(CellError(why, place=place, deal=plan.ids[u]))
+        else:
+            plan.orphans.append(CellError(why, place=place, deal=rid))
 
 
 def _tender_deal(rs: RecordSheet, cells: list[Raw | None], j: int | None) -> str | None:
