@@ -138,3 +138,10 @@ def test_a_bidi_override_in_a_csv_cell_is_removed_with_a_note_naming_the_cell(tm
     proposal = read_docx(next((out / "D-2026-0107").glob("Proposal_*.docx")))
     assert "Gulf CLL gnidloH Logistics" in proposal.all_text()
     assert not DISGUISE & set(proposal.all_text())
+
+
+def test_a_meeting_built_in_code_still_gets_a_clean_subject(tmp_path):
+    """Models built in Python skip the reader; the e-mail headers apply the same rule once more."""
+    meeting = load_meeting(SAMPLES / "meeting-en_US.yaml").model_copy(update={"topic": DISGUISED})
+    _memo, eml = make_memo(meeting, load_deal(SAMPLES / "deal-en_US.yaml"), tmp_path, now=NOW)
+    assert _message(eml.path)["Subject"] == "Invoice exe.fdp review-Gulf Logistics Holding LLC-20261121"

@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bidgen.docx.zipio import write_atomic
 from bidgen.errors import InputError, RenderError
+from bidgen.limits import strip_unprintable
 from bidgen.inputs.models import Deal, Meeting
 from bidgen.paths import ascii_component, output_path, safe_component
 
@@ -144,7 +145,9 @@ def header_text(value: str, field: str) -> str:
     unprintable characters go.  A value that would still be read as an RFC 2047 encoded word
     (``=?utf-8?q?…?=``, which mail programs decode into other text, line breaks included) is a
     located InputError naming ``field``."""
-    text = _UNPRINTABLE_RE.sub("", _SPACES_RE.sub(" ", value)).strip()
+    # the reader already removed unprintable and disguising characters (bidgen.limits); models built
+    # in code did not pass it, so a header applies the same rule once more
+    text = strip_unprintable(_UNPRINTABLE_RE.sub("", _SPACES_RE.sub(" ", value))).strip()
     if _ENCODED_WORD_RE.search(text):
         raise InputError("would be read as an e-mail encoded word ('=?utf-8?q?…?=') in the draft's headers: "
                          "write the text itself", field=field)
