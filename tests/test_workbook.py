@@ -552,3 +552,17 @@ def test_a_hidden_deal_row_is_that_deal_s_error_and_a_hidden_header_row_the_work
     with pytest.raises(WorkbookError) as info:
         read_workbook(path)
     assert "row 1 of sheet 'terms.payment' is hidden" in str(info.value)
+
+
+def test_a_hidden_sheet_with_rows_is_an_error_of_the_workbook_but_a_hidden_notes_sheet_is_fine(tmp_path):
+    path = _minimal_book(tmp_path / "w.xlsx", extra_sheets={"_notes": [["anything"]]})
+    wb = openpyxl.load_workbook(path)
+    wb["_notes"].sheet_state = "hidden"
+    wb.save(path)
+    assert _one(path).ok
+    wb["terms.payment"].sheet_state = "veryHidden"
+    wb.save(path)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    assert ("w.xlsx:terms.payment: sheet 'terms.payment' is hidden: unhide it (right-click a sheet tab, Unhide), or "
+            "delete it if it must not count") in str(info.value)

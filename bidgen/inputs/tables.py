@@ -124,6 +124,8 @@ class Source:
         self.hidden_rows: dict[str, set[int]] = {}
         #: per sheet, the hidden columns as (first, last) 0-based ranges, known before the first row
         self.hidden_cols: dict[str, list[tuple[int, int]]] = {}
+        #: the sheets hidden in Excel (tab hidden, ``state="hidden"`` or ``"veryHidden"``)
+        self.hidden_sheets: set[str] = set()
 
     def sheet(self, name: str) -> Table:
         """The sheet's name and label (``deals.xlsx:items``), without its rows."""
@@ -208,6 +210,12 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         part = part.lstrip("/") if part.startswith("/") else "xl/" + part
         out[sheet.get("name", "")] = part
     return out
+
+
+def _hidden_sheets(zf: zipfile.ZipFile) -> set[str]:
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    return {sheet.get("name", "") for sheet in book.iterfind("m:sheets/m:sheet", _NS)
+            if sheet.get("state") in ("hidden", "veryHidden")}
 
 
 def _col_index(ref: str) -> int:
@@ -564,6 +572,7 @@ class _Xlsx(Source):
             self._zf = zf = zipfile.ZipFile(p)
             _within_limits(zf, p)
             self._parts = _sheet_parts(zf)
+            self.hidden_sheets = _hidden_sheets(zf)
             book = zf.read("xl/workbook.xml")
             epoch = CALENDAR_MAC_1904 if re.search(rb'date1904="(1|true)"', book) else CALENDAR_WINDOWS_1900
             self._decoder = _Decoder(_shared_strings(zf), _number_formats(zf), epoch)

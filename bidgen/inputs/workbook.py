@@ -355,12 +355,15 @@ def plan_workbook(src: Source) -> Plan:
         problems.append(WorkbookProblem(src.file, "no sheet 'deals' (one row per deal)"))
     orphans = plan.orphans
     hidden: list[tuple[str, int, list[Raw | None]]] = []  # rows Excel hides that hold cells
+    hidden_sheet: list[str] = []  # sheets Excel hides
     layout: list[tuple[str, str, tuple[tuple[int, str | None], ...]]] = []
 
     def scan(name: str, columns: tuple[Column, ...], first: str | None) -> Iterator[tuple[list[Raw | None], Row]]:
         """(header, row) for every data row; the header is checked once the sheet is read."""
         header: list[Raw | None] = []
         data_cols: set[int] = set()
+        if name in src.hidden_sheets:
+            hidden_sheet.append(name)
         for i, cells in src.rows(name):
             if i in src.hidden_rows.get(name, ()):
                 hidden.append((name, i, cells))
@@ -370,6 +373,10 @@ def plan_workbook(src: Source) -> Plan:
             data_cols.update(j for j, c in enumerate(cells) if c is not None)
             yield header, (i, cells)
         sheet = src.sheet(name)
+        if hidden_sheet and hidden_sheet[-1] == name and (header or data_cols):
+            problems.append(WorkbookProblem(
+                sheet.label, f"sheet {quote(name)} is hidden: unhide it (right-click a sheet tab, Unhide), or delete "
+                "it if it must not count (bidgen reads what Excel shows)"))
         for lo, hi in src.hidden_cols.get(name, ()):
             for j in sorted(c for c in data_cols if lo <= c <= hi):
                 letter = column_letter(j)
