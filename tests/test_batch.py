@@ -691,3 +691,43 @@ def test_a_pool_that_keeps_breaking_ends_the_run_with_the_deals_failed(tmp_path,
     assert [r.status for r in result.results] == ["failed", "failed"]
     assert all("ended unexpectedly" in r.errors[0] for r in result.results)
     assert result.report is not None and result.report.is_file()
+
+
+def test_an_edited_manifest_never_makes_bidgen_delete_or_read_outside_the_deal_folder(tmp_path):
+    """QA2 Q14: paths added to the manifest (../x, absolute, another folder) used to be deleted as
+    'an earlier set' when their hash matched."""
+    import hashlib
+
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
+    victims = [tmp_path / "victim.txt", out / "D-2026-0042" / "Proposal_CN203_v20261120.docx"]
+    victims[0].write_text("important")
+    manifest = out / MANIFEST
+    rows = [json.loads(line) for line in manifest.read_text().splitlines()]
+    for row in rows:
+        if row.get("deal") == "D-2026-0107":
+            for v, rel in ((victims[0], "../victim.txt"), (victims[0], str(victims[0])),
+                           (victims[1], "D-2026-0042/Proposal_CN203_v20261120.docx"),
+                           (victims[0], "D-2026-0107/../../victim.txt")):
+                row["files"].append([rel, hashlib.sha256(v.read_bytes()).hexdigest()])
+    manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet", "--rebuild"]) == 0
+    assert all(v.is_file() for v in victims)
+    book = openpyxl.load_workbook(out / "batch-report.xlsx", read_only=True)
+    ignored = [r for r in book["findings"].iter_rows(values_only=True) if r[2] == "output"]
+    assert len(ignored) == 4 and all("not a document of this deal's folder" in r[4] for r in ignored)
+
+
+def test_a_symlink_planted_at_the_manifest_is_replaced_never_written_through(tmp_path):
+    """QA2 Q11: the manifest used to be appended to whatever file a planted link pointed at."""
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (out / MANIFEST).symlink_to(victim)
+    (out / (MANIFEST + ".tmp")).symlink_to(victim)
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
+    assert victim.read_text() == "precious\n"
+    assert not (out / MANIFEST).is_symlink() and '"deal"' in (out / MANIFEST).read_text()

@@ -22,6 +22,13 @@ MANIFEST = ".bidgen-batch.jsonl"
 FORMAT = 1
 
 
+def _inside(rel: Any) -> bool:
+    """Whether a path the manifest holds stays inside OUTDIR: relative, without ``..``."""
+    if not isinstance(rel, str) or not rel or "\\" in rel or rel.startswith("/") or ":" in rel:
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/"))
+
+
 def file_hash(path: Path) -> str | None:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -84,6 +91,8 @@ class Manifest:
     @classmethod
     def load(cls, outdir: Path) -> "Manifest":
         m = cls(outdir)
+        if m.path.is_symlink():  # planted: never read (nor, later, written) through a link
+            return m
         try:
             text = m.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -107,6 +116,8 @@ class Manifest:
             return None
         paths = []
         for rel, sha in entry["files"]:
+            if not _inside(rel):  # an edited manifest never points bidgen outside OUTDIR
+                return None
             path = self.outdir / rel
             if file_hash(path) != sha:
                 return None
@@ -116,7 +127,7 @@ class Manifest:
     def _append(self, row: dict[str, Any]) -> None:
         if self._log is None:
             self.outdir.mkdir(parents=True, exist_ok=True)
-            self._log = open(self.path, "a", encoding="utf-8")
+            self._log = _open_own(self.path, os.O_APPEND)
             self._log.write(json.dumps({"format": FORMAT}) + "\n")
         self._log.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
         self._log.flush()
@@ -153,6 +164,8 @@ class Manifest:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self.path.is_symlink():
+            return
         try:
             fh = open(self.path, encoding="utf-8")
         except OSError:
@@ -165,7 +178,7 @@ class Manifest:
                     last[deal] = n
             fh.seek(0)
             tmp = self.path.with_name(self.path.name + ".tmp")
-            with open(tmp, "w", encoding="utf-8") as out:
+            with _open_own(tmp, os.O_TRUNC) as out:
                 out.write(json.dumps({"format": FORMAT}) + "\n")
                 for n, line in enumerate(fh):
                     deal = _deal_of(line)
@@ -177,6 +190,16 @@ class Manifest:
                 out.flush()
                 os.fsync(out.fileno())
         os.replace(tmp, self.path)
+
+
+def _open_own(path: Path, mode: int) -> Any:
+    """Open a file of the manifest for writing (``mode``: O_APPEND or O_TRUNC) without ever
+    following a symbolic link planted at its name: the link is removed and a file of our own made."""
+    flags = os.O_WRONLY | os.O_CREAT | mode | getattr(os, "O_NOFOLLOW", 0)
+    if path.is_symlink():
+        path.unlink()
+    fd = os.open(path, flags, 0o644)
+    return os.fdopen(fd, "a" if mode == os.O_APPEND else "w", encoding="utf-8")
 
 
 def _deal_of(line: str) -> str | None:

@@ -10,6 +10,7 @@ sync per file; one sync of every folder written comes at the end of the run.
 from __future__ import annotations
 
 import os
+import re
 import time
 from decimal import Decimal
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
@@ -394,7 +395,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                     r.docs = []
                     r.hashes = []
                 if r.status == "failed":
-                    r.findings += _stale(manifest.deals.get(r.id), manifest.outdir)
+                    r.findings += _stale(manifest.deals.get(r.id), manifest.outdir, job.folder)
                 report_progress(r)
     except BaseException:
         if own:
@@ -461,12 +462,18 @@ def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -
     is left alone, with a warning.  Returns the findings to report."""
     from bidgen.batch.manifest import file_hash
 
-    if not earlier:
+    if not earlier or not written:
         return []
     keep = {os.path.normcase(os.path.abspath(p)) for p in written}
+    folder = Path(written[0]).parent
     findings = []
     for rel, sha in earlier.get("files") or []:
-        path = outdir / rel
+        path = _own_file(outdir, folder, rel)
+        if path is None:
+            findings.append({"severity": "warning", "rule": "output", "place": MANIFEST,
+                             "message": f"the manifest names {str(rel)[:120]!r}, which is not a document of this deal's "
+                                        "folder: ignored (was the manifest edited?)"})
+            continue
         if os.path.normcase(os.path.abspath(path)) in keep or not path.is_file() or path.is_symlink():
             continue
         if file_hash(path) == sha:
@@ -484,12 +491,30 @@ def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -
     return findings
 
 
-def _stale(earlier: dict[str, Any] | None, outdir: Path) -> list[dict[str, Any]]:
+# the names bidgen gives documents: <DocType>_<client code>_v<YYYYMMDD>.docx|.eml|.pdf
+_OWN_NAME = re.compile(r"[A-Z][A-Za-z]*_[\w-]+_v\d{8}\.(?:docx|eml|pdf)")
+
+
+def _own_file(outdir: Path, folder: Path, rel: Any) -> Path | None:
+    """The file a manifest entry names, when it is one bidgen can have written for this deal: a
+    relative path of two parts, ``<the deal's folder>/<a document name of bidgen's pattern>``;
+    None for anything else (``../x``, an absolute path, another folder, another name)."""
+    if not isinstance(rel, str) or "\\" in rel or rel.startswith("/"):
+        return None
+    parts = rel.split("/")
+    if len(parts) != 2 or parts[0] != folder.name or not _OWN_NAME.fullmatch(parts[1]):
+        return None
+    path = outdir / parts[0] / parts[1]
+    return path if path.parent == folder or path.parent.resolve() == folder.resolve() else None
+
+
+def _stale(earlier: dict[str, Any] | None, outdir: Path, folder: Path | None) -> list[dict[str, Any]]:
     """A deal that fails now but was written by an earlier run: its documents are still in its folder
     and no longer match the workbook (they are kept, being the last good set; the report says so)."""
-    if not earlier:
+    if not earlier or folder is None:
         return []
-    present = [rel for rel, _sha in earlier.get("files") or [] if (outdir / rel).is_file()]
+    present = [rel for rel, _sha in earlier.get("files") or []
+               if (path := _own_file(outdir, folder, rel)) is not None and path.is_file()]
     if not present:
         return []
     return [{"severity": "warning", "rule": "output", "place": present[0].rsplit("/", 1)[0],
