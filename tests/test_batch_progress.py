@@ -166,10 +166,11 @@ def test_quiet_prints_nothing_but_errors(workbook, tmp_path):
 def test_ctrl_c_leaves_the_bar_on_its_line_and_says_aborted_on_the_next(tmp_path):
     models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
     deals = [m for m in models if type(m).__name__ == "Deal"]
-    path = write_workbook([d.model_copy(update={"id": f"{d.id}-{k}"}) for k in range(6) for d in deals],
+    # enough deals that Ctrl-C arrives while the run is still going, however fast a deal is
+    path = write_workbook([d.model_copy(update={"id": f"{d.id}-{k}"}) for k in range(60) for d in deals],
                           tmp_path / "deals.xlsx")
-    code, output = _on_terminal([str(path), "-o", str(tmp_path / "out"), "--jobs", "1"], interrupt_after="/12 deals")
+    code, output = _on_terminal([str(path), "-o", str(tmp_path / "out"), "--jobs", "1"], interrupt_after="/120 deals")
     assert code == 130
     bar, _, rest = output.rpartition("\r[")[2].partition("\r\n")
-    assert re.fullmatch(r"#*\.*\] \d+/12 deals, 0 failed, \d+ s left *", bar)
+    assert re.fullmatch(r"#*\.*\] \d+/120 deals, 0 failed, \d+ s left *", bar)
     assert rest == "bidgen: aborted\r\n"  # on the next line: no blank line, nothing left over
