@@ -172,5 +172,5 @@ def test_ctrl_c_leaves_the_bar_on_its_line_and_says_aborted_on_the_next(tmp_path
     code, output = _on_terminal([str(path), "-o", str(tmp_path / "out"), "--jobs", "1"], interrupt_after="/120 deals")
     assert code == 130
     bar, _, rest = output.rpartition("\r[")[2].partition("\r\n")
-    assert re.fullmatch(r"#*\.*\] \d+/120 deals, 0 failed, \d+ s left *", bar)
+    assert re.fullmatch(r"#*\.*\] \d+/120 deals, 0 failed, (?:\d+ min )?\d+ s left *", bar)
     assert rest == "bidgen: aborted\r\n"  # on the next line: no blank line, nothing left over
