@@ -731,3 +731,17 @@ def test_a_symlink_planted_at_the_manifest_is_replaced_never_written_through(tmp
     assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
     assert victim.read_text() == "precious\n"
     assert not (out / MANIFEST).is_symlink() and '"deal"' in (out / MANIFEST).read_text()
+
+
+@pytest.mark.parametrize("line", ['{"deal": "D-2026-0107", "files": "x", "hash": 5}',
+                                  '{"deal": "D-2026-0107", "files": [["a"]], "hash": "h"}',
+                                  '{"deal": "D-2026-0107", "files": [[1, 2]], "hash": "h", "findings": "x"}'])
+def test_a_manifest_entry_of_the_wrong_shape_is_ignored_not_a_traceback(tmp_path, line):
+    """QA2 Q18: such a line used to end the run with a ValueError traceback."""
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
+    with open(out / MANIFEST, "a") as fh:
+        fh.write(line + "\n")
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
+    assert len(list((out / "D-2026-0107").glob("*.docx"))) >= 3

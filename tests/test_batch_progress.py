@@ -59,7 +59,10 @@ def _on_terminal(args: list[str], columns: int = 100, interrupt_after: str | Non
     (SIGINT) as soon as the terminal shows that text."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    proc = subprocess.Popen(BIDGEN + args, stdin=slave, stdout=slave, stderr=slave, env=_env(), close_fds=True)
+    # Ctrl-C reaches the child even when the tests run as a background job (which ignores SIGINT,
+    # and a child inherits that)
+    proc = subprocess.Popen(BIDGEN + args, stdin=slave, stdout=slave, stderr=slave, env=_env(), close_fds=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.close(slave)
     chunks: list[bytes] = []
     try:

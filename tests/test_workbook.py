@@ -363,6 +363,14 @@ def test_csv_export_never_writes_a_cell_that_runs_as_a_formula(tmp_path):
     assert any(c.lstrip('"').startswith("'=HYPERLINK") for c in cells)
     assert any(c.lstrip('"').startswith("'+") for c in cells)  # phone numbers, as text
     assert book_models(folder) == [deal]  # and read back exactly
+    # an .xlsx keeps such text a text cell, quote-prefixed: editing it in Excel does not make it a formula
+    book = openpyxl.load_workbook(write_workbook([deal], tmp_path / "deals.xlsx"))
+    cell = next(c for row in book["deals"].iter_rows() for c in row if c.value == client.name)
+    assert cell.data_type == "s" and cell.quotePrefix
+    phones = [c for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+              and c.value.startswith("+")]
+    assert phones and all(c.quotePrefix for c in phones)
+    assert book_models(tmp_path / "deals.xlsx") == [deal]
 
 
 def test_a_workbook_bomb_is_refused_before_it_is_unpacked(tmp_path):
@@ -566,3 +574,23 @@ def test_a_hidden_sheet_with_rows_is_an_error_of_the_workbook_but_a_hidden_notes
         read_workbook(path)
     assert ("w.xlsx:terms.payment: sheet 'terms.payment' is hidden: unhide it (right-click a sheet tab, Unhide), or "
             "delete it if it must not count") in str(info.value)
+
+
+def test_an_unknown_sheet_says_how_to_keep_it_as_notes(tmp_path):
+    """QA F18: a 'Notes' sheet stopped the run with only "did you mean 'items'?"."""
+    from bidgen.inputs.workbook import WorkbookError, read_workbook
+
+    path = write_workbook(sample_models(), tmp_path / "deals.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Notes")["A1"] = "call Omar on Monday"
+    book.save(path)
+    try:
+        read_workbook(path)
+    except WorkbookError as exc:
+        text = str(exc)
+    else:
+        raise AssertionError("an unknown sheet must be an error")
+    assert "deals.xlsx:Notes" in text and "unknown sheet 'Notes'" in text and "'_Notes'" in text
+    book["Notes"].title = "_Notes"
+    book.save(path)
+    assert len(read_workbook(path).entries) == 2

@@ -22,6 +22,15 @@ MANIFEST = ".bidgen-batch.jsonl"
 FORMAT = 1
 
 
+def _well_formed(row: dict[str, Any]) -> bool:
+    """Whether a manifest entry has the shape bidgen writes (an edited or foreign line is ignored)."""
+    files = row.get("files")
+    return (isinstance(row.get("hash"), str) and isinstance(files, list)
+            and all(isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f) for f in files)
+            and isinstance(row.get("findings", []), list)
+            and all(isinstance(f, dict) for f in row.get("findings", [])))
+
+
 def _inside(rel: Any) -> bool:
     """Whether a path the manifest holds stays inside OUTDIR: relative, without ``..``."""
     if not isinstance(rel, str) or not rel or "\\" in rel or rel.startswith("/") or ":" in rel:
@@ -103,8 +112,8 @@ class Manifest:
             except ValueError:
                 continue  # a line torn by a kill
             if isinstance(row, dict) and isinstance(row.get("deal"), str):
-                if row.get("hash") is None:
-                    m.deals.pop(row["deal"], None)
+                if row.get("hash") is None or not _well_formed(row):
+                    m.deals.pop(row["deal"], None)  # forgotten, or an entry of the wrong shape: render again
                 else:
                     m.deals[row["deal"]] = {k: v for k, v in row.items() if k != "deal"}
         return m

@@ -348,9 +348,12 @@ def plan_workbook(src: Source) -> Plan:
         if name in known or name.startswith(IGNORED_PREFIX):
             continue
         hint = did_you_mean(name, known)
+        short = f"_{name}"[:31]
         problems.append(WorkbookProblem(src.labels[name], f"unknown sheet {quote(name)}" +
-                                        (f"; did you mean {hint!r}?" if hint else
-                                         f" (sheets: {', '.join(known)}; start a notes sheet's name with '_')")))
+                                        (f"; did you mean {hint!r}? A sheet of notes is read by no one when its "
+                                         f"name starts with '_' (rename it {quote(short)})" if hint else
+                                         f" (sheets: {', '.join(known)}; start a notes sheet's name with '_': "
+                                         f"{quote(short)})")))
     if "deals" not in src.names:
         problems.append(WorkbookProblem(src.file, "no sheet 'deals' (one row per deal)"))
     orphans = plan.orphans

@@ -233,6 +233,8 @@ def write_workbook(models: Iterable[BaseModel], path: str | Path, *, template: b
                 v, fmt = _xlsx_value(value, column)
                 c = ws.cell(row=i, column=out_j, value=v)
                 c.data_type = "s" if isinstance(v, str) else c.data_type  # text, never a formula
+                if isinstance(v, str) and v.startswith(FORMULA_START):
+                    c.quotePrefix = True  # and it stays text when a person edits the cell in Excel
                 c.number_format = fmt
             if column.kind in ("code", "text", "enum", "bool"):
                 for i in range(len(rows) + 2, (len(rows) + 200) if template else 0):
