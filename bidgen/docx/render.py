@@ -259,7 +259,14 @@ class CompiledTemplate:
 
     @property
     def variables(self) -> frozenset[str]:
-        """Top-level context variables the template refers to."""
+        """Top-level context variables the template refers to (worked out on first use: walking
+        every part's syntax tree is a fifth of compiling, and rendering never needs it)."""
+        if self._variables is None:
+            found: set[str] = set()
+            parts = list(self._parts.values()) + ([self._core_part] if self._core_part is not None else [])
+            for part in parts:
+                found |= meta.find_undeclared_variables(self._env.parse(part.source))
+            self._variables = frozenset(found)
         return self._variables
 
     @property
@@ -299,7 +306,8 @@ class CompiledTemplate:
         self._packed: dict[str, PackedMember] = {
             m.name: pack_member(m) for m in self._members if m.name not in rendered
         }
-        self._variables = frozenset(variables)
+        self._variables: frozenset[str] | None = None
+        self._env = env
         order = sorted(self._parts, key=lambda n: n != "word/document.xml")
         self._parts = {n: self._parts[n] for n in order}
 
@@ -343,7 +351,6 @@ class CompiledTemplate:
         holder = _Part(part, src, None, fix_tables)  # type: ignore[arg-type]
         try:
             ast = env.parse(src, name=filename, filename=filename)
-            variables.update(meta.find_undeclared_variables(ast))
             code = env.compile(ast, name=filename, filename=filename)
         except jinja2.TemplateSyntaxError as exc:
             named = re.search(r"tag '(\w+)'|tag name '(\w+)'|'(end\w+)'", exc.message or "")
