@@ -472,6 +472,10 @@ def test_a_surrogate_escape_in_a_cell_is_removed_with_a_warning_naming_the_cell(
     assert f"deals!{cell} (client.name): removed control characters or unpaired surrogates" in err
     proposal = next((out / "D-2026-0107").glob("Proposal_*.docx"))
     assert "Gulf Logistics Holding LLC" in read_docx(proposal).all_text()
+    book = openpyxl.load_workbook(out / "batch-report.xlsx", read_only=True)  # and in the report (QA2 Q3)
+    rows = [r for r in book["findings"].iter_rows(values_only=True) if r[2] == "input"]
+    assert any(r[0] == "D-2026-0107" and r[3].endswith(f"deals!{cell} (client.name)") and r[1] == "warning"
+               and "removed control characters" in r[4] for r in rows)
 
 
 @pytest.mark.parametrize("value", [1e308, 1e28])

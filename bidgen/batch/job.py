@@ -148,6 +148,20 @@ def run_deal(job: DealJob, shared: Shared) -> DealResult:
     """Read, check and render one deal in memory; never raises for a user error (it becomes a
     finding).  When the deal's inputs hash to ``job.known``, nothing is rendered: the result is
     ``unchanged`` with the hash, and the driver checks the files the manifest lists."""
+    result = _run_deal(job, shared)
+    # the cells cleaned of control characters are warnings of the deal, in the report too
+    result.findings[:0] = [_note_finding(note) for note in result.notes]
+    return result
+
+
+def _note_finding(note: str) -> dict[str, Any]:
+    head, sep, message = note.partition("): ")
+    if sep:
+        return {"severity": "warning", "rule": "input", "place": head + ")", "message": message}
+    return {"severity": "warning", "rule": "input", "place": "", "message": note}
+
+
+def _run_deal(job: DealJob, shared: Shared) -> DealResult:
     from bidgen.batch.manifest import input_hash
     from bidgen.inputs.workbook import read_deal
     from bidgen.money import compute_pricing
