@@ -253,6 +253,19 @@ def _sample_workbook(tmp_path: Path) -> tuple[Path, openpyxl.Workbook]:
     return path, openpyxl.load_workbook(path)
 
 
+def _retype_the_last_item_of_0107(tmp_path: Path, capsys, owner: str) -> tuple[int, Path, int, str]:  # noqa: ANN001
+    """The sample workbook with the last item row of D-2026-0107 given the owner id ``owner``, run
+    through ``bidgen batch``: (that row, OUTDIR, exit code, stderr)."""
+    path, wb = _sample_workbook(tmp_path)
+    items = wb["items"]
+    row = [r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107"][-1]
+    items.cell(row=row, column=1, value=owner)
+    wb.save(path)
+    out = tmp_path / "out"
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"])
+    return row, out, code, capsys.readouterr().err
+
+
 def test_a_line_item_of_no_deal_is_a_located_error_not_a_silent_drop(tmp_path, capsys):
     """A typo in an item's deal id used to drop the line from its deal silently (exit 0, under-priced)."""
     path, wb = _sample_workbook(tmp_path)
@@ -362,14 +375,7 @@ def test_a_symlink_planted_at_a_deal_folder_is_never_followed(tmp_path, capsys):
 def test_a_row_whose_deal_id_is_a_near_miss_stops_that_deal(tmp_path, capsys):
     """A typo in an item's deal id (D-2026-0170 for D-2026-0107) used to write D-2026-0107 without the
     line, under-priced, marked 'written'."""
-    path, wb = _sample_workbook(tmp_path)
-    items = wb["items"]
-    row = [r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107"][-1]
-    items.cell(row=row, column=1, value="D-2026-0170")
-    wb.save(path)
-    out = tmp_path / "out"
-    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"])
-    err = capsys.readouterr().err
+    row, out, code, err = _retype_the_last_item_of_0107(tmp_path, capsys, "D-2026-0170")
     assert code == 1
     assert "deal D-2026-0107: not written" in err
     assert f"deals.xlsx:items!A{row}" in err and "did you mean 'D-2026-0107'" in err
@@ -387,14 +393,7 @@ def test_a_row_whose_deal_id_is_a_near_miss_stops_that_deal(tmp_path, capsys):
 def test_a_row_whose_deal_id_only_looks_like_the_deal_s_stops_that_deal(tmp_path, capsys, typed, named):
     """QA2 Q13: an item whose deal id had look-alike hyphens (pasted from Word) was dropped and the
     deal written under-priced; the message showed an id identical on screen to the real one."""
-    path, wb = _sample_workbook(tmp_path)
-    items = wb["items"]
-    row = [r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == "D-2026-0107"][-1]
-    items.cell(row=row, column=1, value=typed)
-    wb.save(path)
-    out = tmp_path / "out"
-    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"])
-    err = capsys.readouterr().err
+    row, out, code, err = _retype_the_last_item_of_0107(tmp_path, capsys, typed)
     assert code == 1
     assert "deal D-2026-0107: not written" in err
     line = next(x for x in err.splitlines() if f"deals.xlsx:items!A{row}" in x)

@@ -814,6 +814,13 @@ def _check(data: bytes, plan: _Draft) -> None:
         wrong.append(f"headers {[name for name, _ in head]} instead of {meant}")
     if values.get("content-type") != f'multipart/mixed; boundary="{plan.boundary}"':
         wrong.append("MIME boundary")
+    _verdict(plan, wrong, back_to, back_from, subject)
+    return None
+
+
+def _verdict(plan: _Draft, wrong: list[str], back_to: list[str], back_from: list[str], subject: Any) -> None:
+    """The last of both read-backs: the recipients, the sender and the subject read back must be
+    the ones meant; RenderError naming everything that differs."""
     if back_to != [a.addr_spec for a in plan.to]:
         wrong.append(f"recipients {back_to}")
     if plan.sender is not None and back_from != [plan.sender.addr_spec]:
@@ -822,7 +829,6 @@ def _check(data: bytes, plan: _Draft) -> None:
         wrong.append("subject")
     if wrong:
         raise RenderError("the e-mail draft would not say what was meant: " + "; ".join(wrong))
-    return None
 
 
 def _structure(data: bytes, plan: _Draft) -> list[str]:
@@ -854,14 +860,7 @@ def _check_stdlib(data: bytes, plan: _Draft) -> None:
     meant = [n for n in HEADERS if not (n == "From" and plan.sender is None or n == "To" and not plan.to)]
     if [k.lower() for k in back.keys()] != [k.lower() for k in meant]:
         wrong.append(f"headers {list(back.keys())} instead of {meant}")
-    if back_to != [a.addr_spec for a in plan.to]:
-        wrong.append(f"recipients {back_to}")
-    if plan.sender is not None and back_from != [plan.sender.addr_spec]:
-        wrong.append("sender")
-    if subject != plan.subject:
-        wrong.append("subject")
-    if wrong:
-        raise RenderError("the e-mail draft would not say what was meant: " + "; ".join(wrong))
+    _verdict(plan, wrong, back_to, back_from, subject)
 
 
 def memo_eml(facts: DealFacts, meeting: Meeting, terms: AgreedTerms, ctx: dict[str, Any],
