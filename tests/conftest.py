@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import shutil
 from pathlib import Path
 
@@ -54,3 +55,10 @@ def _fixed_today(monkeypatch):
     import bidgen.checks.dates as dates
 
     monkeypatch.setattr(dates, "today", lambda: TEST_TODAY)
+
+
+#: The cells of the deals sheet of a one-deal workbook, as a person types them in Excel (the
+#: workbook tests add items, formats and sheets around it).
+MINIMAL_DEAL_ROW = {"id": "D-1", "locale": "en_US", "currency": "USD", "issue_date": _dt.datetime(2026, 11, 18),
+                    "valid_until": _dt.datetime(2027, 1, 17), "seller.name": "Northwind", "client.code": "GL1",
+                    "client.name": "Gulf Logistics", "tax_rate_percent": 5, "prices_include_tax": "no"}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from conftest import MINIMAL_DEAL_ROW
 import pytest
 
 from bidgen.cli.main import main
@@ -114,9 +115,7 @@ def _minimal_book(path: Path, *, deal_cells: dict | None = None, item_cells: dic
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "deals"
-    row = {"id": "D-1", "locale": "en_US", "currency": "USD", "issue_date": dt.datetime(2026, 11, 18),
-           "valid_until": dt.datetime(2027, 1, 17), "seller.name": "Northwind", "client.code": "GL1",
-           "client.name": "Gulf Logistics", "tax_rate_percent": 5, "prices_include_tax": "no"}
+    row = dict(MINIMAL_DEAL_ROW)
     row.update(deal_cells or {})
     for j, (k, v) in enumerate(row.items(), start=1):
         ws.cell(row=1, column=j, value=k)
