@@ -176,3 +176,18 @@ def test_docs_list_every_rule() -> None:
     for r in all_rules():
         assert f"| `{r.id}` | {r.family} | {r.severity.value} | {r.doc} |" in text, r.id
     assert '"schema": "bidgen.check/1"' in text
+
+
+def test_documents_checked_without_their_deal_say_their_figures_were_not_traced(capsys, tmp_path):
+    """QA F12: `bidgen check Proposal.docx` said OK for a hand-edited total without a word that
+    figures are traced only against the deal."""
+    from bidgen.cli.main import main as bidgen_main
+
+    assert bidgen_main(["proposal", str(EXAMPLES / "deal-en_US.yaml"), "-o", str(tmp_path)]) == 0
+    capsys.readouterr()
+    (doc,) = tmp_path.glob("Proposal_*.docx")
+    code, out, err = run(capsys, str(doc))
+    assert code == 0
+    assert "no deal given" in err and "not traced to a deal" in err
+    code, out, err = run(capsys, str(EXAMPLES / "deal-en_US.yaml"), str(doc))
+    assert code == 0 and "no deal given" not in err

@@ -60,7 +60,13 @@ def check(inputs: tuple[Path, ...], policy_file: Path | None, fmt: str, strict: 
     findings = check_paths(list(inputs), policy, [workspace] if workspace is not None else [])
     from bidgen.checks.runner import collect_paths
 
-    files = [str(p) for group in collect_paths(inputs) for p in group]
+    found_inputs, found_docs = collect_paths(inputs)
+    files = [str(p) for group in (found_inputs, found_docs) for p in group]
+    if found_docs and not found_inputs:
+        # a hand-edited figure in a document is found only against the deal it was written from
+        click.echo("bidgen: note: no deal given, so the figures in the documents were checked against each "
+                   "other only, not traced to a deal: give the deal file too (bidgen check DEAL.yaml "
+                   "DOCUMENT.docx …)", err=True)
     if fmt == "json":
         click.echo(render_json(findings, checked=files, strict=strict, policy_sources=policy.sources,
                                workspace=str(Path(workspace).resolve()) if workspace else None,
