@@ -159,18 +159,12 @@ def _char_w(ch: str, bold: bool) -> int:
     return char_width(ch, bold)
 
 
-@lru_cache(maxsize=4096)
-def _widest(ch: str) -> int:
-    """The widest ``ch`` can be, regular or bold (1/1000 em)."""
-    return max(char_width(ch, False), char_width(ch, True))
-
-
 class _Widest(dict):
-    """Character → its widest form (1/1000 em), filled on first use: ``map(_WIDEST.__getitem__, …)``
-    sums a text's widths without a Python call per character."""
+    """Character → the widest it can be, regular or bold (1/1000 em), filled on first use:
+    ``map(_WIDEST.__getitem__, …)`` sums a text's widths without a Python call per character."""
 
     def __missing__(self, ch: str) -> int:
-        self[ch] = width = _widest(ch)
+        self[ch] = width = max(char_width(ch, False), char_width(ch, True))
         return width
 
 
@@ -289,33 +283,17 @@ _NS = {"w": W}
 _GRID_COLS = None  # compiled XPath expressions, made on first use (lxml is imported lazily)
 _CELL_WIDTHS = None
 
-_FITTED: dict[tuple[int, bytes], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
-_FITTED_MAX = 1024  # bounded: memory stays flat in a long bulk run
-
-
-def fit_table(tbl, styles: Styles, remember: bool = True) -> bool:  # noqa: ANN001 - lxml w:tbl
+def fit_table(tbl, styles: Styles) -> bool:  # noqa: ANN001 - lxml w:tbl
     """Resize one table's columns (grid and cell widths) so that no piece of text breaks; the
-    table's width stays.  Returns whether anything changed.
-
-    The widths are a function of the table's XML and the styles alone, so they are remembered by
-    both: a bulk run renders the same terms, schedule and label tables in document after
-    document, and measures each only once."""
+    table's width stays.  Returns whether anything changed.  (A bulk run meets the same tables
+    again and again: :func:`fit_tables_in_xml` remembers them by their bytes.)"""
     global _GRID_COLS, _CELL_WIDTHS
     from lxml import etree
 
     if _GRID_COLS is None:
         _GRID_COLS = etree.XPath("w:tblGrid/w:gridCol", namespaces=_NS)
         _CELL_WIDTHS = etree.XPath("w:tr/w:tc/w:tcPr/w:tcW", namespaces=_NS)
-    if not remember:
-        plan = _plan(tbl, styles)
-    else:
-        key = (styles.key, etree.tostring(tbl, with_tail=False))
-        if key in _FITTED:
-            plan = _FITTED[key]
-        else:
-            if len(_FITTED) >= _FITTED_MAX:
-                _FITTED.clear()
-            plan = _FITTED[key] = _plan(tbl, styles)
+    plan = _plan(tbl, styles)
     if plan is None:
         return False
     grid, cells = plan
@@ -486,7 +464,7 @@ def _fit_piece(piece: bytes, decls: bytes, styles: Styles):  # noqa: ANN202 - by
     holder = _read_piece(piece, decls)
     if holder is None:
         return False
-    if not fit_tables(holder, styles, remember=False):
+    if not fit_tables(holder, styles):
         return None
     text = etree.tostring(holder, encoding="UTF-8", xml_declaration=False)
     begin = text.index(b">") + 1
@@ -598,13 +576,12 @@ def _fonts(tbl, styles: Styles) -> set[str]:  # noqa: ANN001
     return fonts
 
 
-def fit_tables(root, styles: Styles | None = None, remember: bool = True) -> bool:  # noqa: ANN001
-    """Fit every table of a document part (nested tables included); whether anything changed.
-    ``remember``: look each table up in (and add it to) the memo of fitted tables."""
+def fit_tables(root, styles: Styles | None = None) -> bool:  # noqa: ANN001 - lxml element
+    """Fit every table of a document part (nested tables included); whether anything changed."""
     styles = styles or Styles()
     changed = False
     for tbl in root.iter(f"{_w}tbl"):
-        changed = fit_table(tbl, styles, remember) or changed
+        changed = fit_table(tbl, styles) or changed
     return changed
 
 
