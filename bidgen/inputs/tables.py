@@ -362,11 +362,19 @@ _IS = re.compile(rb"<(?:\w+:)?is>(.*?)</(?:\w+:)?is>", re.S)
 _F = re.compile(rb"<(?:\w+:)?f\b")
 
 
-#: The usual shape of a cell (Excel's and openpyxl's attribute order): one regex match per cell.
+#: The usual shape of a cell (Excel's and openpyxl's attribute order): one regex match per cell, its
+#: place (column letters, row number) and the rest of it (its *tail*: style, type, formula, value),
+#: which :data:`_FAST_TAIL` takes apart.  (An inline string of one plain run, the usual, is tried
+#: first: the same match as ``.*?`` would give, found faster.)
 _FAST_C = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?\s*'
+    rb'<c r="([A-Z]{1,3})([0-9]+)"((?: s="[0-9]+")?(?: t="[a-zA-Z]+")?\s*'
+    rb"(?:/>|>(?:<f>[^<]*</f>|<f/>)?(?:<v>[^<]*</v>|<v/>|<is>(?:<t>[^<]*</t>|.*?)</is>)?</c>))", re.S)
+#: A cell's tail (the third group of :data:`_FAST_C`): style, type, formula, value, inline string body.
+_FAST_TAIL = re.compile(
+    rb'(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?\s*'
     rb"(?:/>|>(<f>[^<]*</f>|<f/>)?(?:<v>([^<]*)</v>|<v/>|<is>(.*?)</is>)?</c>)", re.S)
 _ANY_C = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_MISS = object()
 #: The type given to a cell skipped while reading (its text far over the limit): see :class:`Oversize`.
 OVERSIZE_T = b"bidgenOversize"
 
@@ -377,6 +385,7 @@ class _Decoder:
     same texts recur from deal to deal; bounded, so memory stays flat)."""
 
     MEMO = 50_000
+    HELD = 8 << 20  # bytes of cell tails held by :attr:`cells` at most
 
     def __init__(self, strings: list[str], formats: list[str], epoch: Any) -> None:
         from openpyxl.styles.numbers import is_date_format
@@ -386,6 +395,10 @@ class _Decoder:
         self.date_style = [is_date_format(f) for f in formats]
         self.epoch = epoch
         self.memo: dict[bytes, str] = {}
+        #: decoded cells by their tail (see :meth:`fast_rows`), and the bytes of the tails held
+        self.cells: dict[bytes, Raw | None] = {}
+        self.held = 0
+        self.col_of: dict[bytes, int] = {}  # column letters -> 0-based index
 
     def text(self, raw: bytes, inline: bool) -> str:
         memo = self.memo
@@ -424,45 +437,56 @@ class _Decoder:
             value = from_excel(float(value), self.epoch)
         return value
 
+    def cell(self, tail: bytes) -> Raw | None:
+        """The cell of a :data:`_FAST_C` match's tail (None: an empty cell, or one of blanks only)."""
+        s, t, f, v, inline = _FAST_TAIL.fullmatch(tail).groups(b"")  # type: ignore[union-attr]
+        style = int(s) if s else 0
+        fmt = self.formats[style] if style < len(self.formats) else "General"
+        if f and not v and not inline:
+            return Raw((None, fmt, False, True))
+        if t == b"inlineStr":
+            value = self.text(inline, True)
+        elif t == b"s":
+            value = self.strings[int(v)]
+        else:
+            value = self.value(t, v, inline, style)
+        if value is None or (value.__class__ is str and not value.strip()):
+            return None
+        return Raw((value, fmt, t == b"e", False))
+
     def fast_rows(self, xml: bytes) -> list[Row] | None:
         """The rows of a run of whole ``<row>`` elements when every cell has the usual shape, else
-        None (then :meth:`general_rows` reads them)."""
+        None (then :meth:`general_rows` reads them).  A cell is decoded once per distinct tail
+        (:attr:`cells`: the same values recur from deal to deal; bounded, so memory stays flat)."""
         matches = _FAST_C.findall(xml)
-        if len(matches) != len(_ANY_C.findall(xml)):
+        # every cell of the usual shape: counted cheaply when no cell can have a namespace prefix
+        if (len(matches) != xml.count(b"<c") or b":c" in xml) and len(matches) != len(_ANY_C.findall(xml)):
             return None
         out: list[Row] = []
-        col_cache: dict[bytes, int] = {}
-        formats = self.formats
-        nformats = len(formats)
-        value_of = self.value
-        text_of = self.text
-        memo = self.memo
-        strings = self.strings
+        known = self.cells
+        col_of = self.col_of
         last = b""
         cells: list[Raw | None] = []
-        for letters, row, s, t, f, v, inline in matches:
-            style = int(s) if s else 0
-            if f and not v and not inline:
-                cell = Raw((None, formats[style] if style < nformats else "General", False, True))
-            elif v is None and inline is None:
+        for letters, row, tail in matches:
+            cell = known.get(tail, _MISS)
+            if cell is _MISS:
+                cell = self.cell(tail)
+                size = len(tail)
+                if size <= 4096:  # long texts rarely recur: not worth holding
+                    self.held += size
+                    if self.held > self.HELD:
+                        known.clear()
+                        self.held = size
+                    known[tail] = cell
+            if cell is None:
                 continue
-            else:
-                if t == b"inlineStr" and inline is not None:
-                    value = memo.get(inline) or text_of(inline, True)
-                elif t == b"s" and v is not None:
-                    value = strings[int(v)]
-                else:
-                    value = value_of(t, v, inline, style)
-                if value is None or (value.__class__ is str and not value.strip()):
-                    continue
-                cell = Raw((value, formats[style] if style < nformats else "General", t == b"e", False))
             if row != last:
                 last = row
                 cells = []
                 out.append((int(row) - 1, cells))
-            j = col_cache.get(letters)
+            j = col_of.get(letters)
             if j is None:
-                j = col_cache[letters] = _col_index(letters.decode())
+                j = col_of[letters] = _col_index(letters.decode())
             n = len(cells)
             if j == n:
                 cells.append(cell)
