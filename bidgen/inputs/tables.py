@@ -20,6 +20,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterator
@@ -617,6 +618,10 @@ class _Xlsx(Source):
             self._zf = None
 
     def rows(self, name: str) -> Iterator[Row]:
+        return chain.from_iterable(self._runs(name))  # the rows of each run handed on by C code
+
+    def _runs(self, name: str) -> Iterator[list[Row]]:
+        """The sheet's rows, a run (the whole rows of a chunk) at a time."""
         assert self._zf is not None, "the workbook is closed"
         label = self.labels[name]
         try:
@@ -645,7 +650,7 @@ class _Xlsx(Source):
                     continue
         self.hidden_cols[name] = ranges
 
-    def _stream(self, fh: Any, label: str, name: str) -> Iterator[Row]:
+    def _stream(self, fh: Any, label: str, name: str) -> Iterator[list[Row]]:
         """Inflate a chunk, parse the whole rows in it, keep the torn last one for the next chunk.
         A cell whose XML outgrows :func:`cell_cap` is skipped as it streams by (never built): it
         is read as an :class:`Oversize`, the located error of its row."""
@@ -708,7 +713,8 @@ class _Xlsx(Source):
                         rows, row_i = decoder.general_rows(run, row_i)
                     elif rows:
                         row_i = rows[-1][0]
-                    yield from rows
+                    if rows:
+                        yield rows
                 if state == 1 and not final and len(buf) > big:
                     before = len(buf)
                     buf, cell_from = self._skip_cell(fh, buf, cell_from, big, count)

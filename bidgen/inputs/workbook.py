@@ -364,16 +364,35 @@ def plan_workbook(src: Source) -> Plan:
     def scan(name: str, columns: tuple[Column, ...], first: str | None) -> Iterator[tuple[list[Raw | None], Row]]:
         """(header, row) for every data row; the header is checked once the sheet is read."""
         header: list[Raw | None] = []
+        # the columns that hold values, as far as they matter (:func:`_headers`, hidden columns): before the
+        # header, every one; after it, those past its end or with no header or hidden (``watch``)
         data_cols: set[int] = set()
+        width = -1  # the header's width once read (-1: every column is noted)
+        watch: list[int] = []
         if name in src.hidden_sheets:
             hidden_sheet.append(name)
         for i, cells in src.rows(name):
             if i in src.hidden_rows.get(name, ()):
                 hidden.append((name, i, cells))
             if i == 0:
+                if not header:  # (a second header row, in a malformed file: every column noted from then on)
+                    width = len(cells)
+                    hidden_cols = src.hidden_cols.get(name, ())
+                    watch = [j for j, c in enumerate(cells)
+                             if c is None or any(lo <= j <= hi for lo, hi in hidden_cols)]
+                else:
+                    width = -1
                 header = cells
                 continue
-            data_cols.update(j for j, c in enumerate(cells) if c is not None)
+            if width < 0:
+                data_cols.update(j for j, c in enumerate(cells) if c is not None)
+            else:
+                n = len(cells)
+                if n > width:
+                    data_cols.update(j for j in range(width, n) if cells[j] is not None)
+                for j in watch:
+                    if j < n and cells[j] is not None:
+                        data_cols.add(j)
             yield header, (i, cells)
         sheet = src.sheet(name)
         if hidden_sheet and hidden_sheet[-1] == name and (header or data_cols):
@@ -413,12 +432,11 @@ def plan_workbook(src: Source) -> Plan:
             if j is None:
                 continue
             cell = cells[j] if j < len(cells) else None
-            place = sheet.place(i, j)
             if cell is None:
-                orphans.append(CellError(f"a {rs.kind} without {rs.id_key!r}", place=place, key=rs.id_key))
+                orphans.append(CellError(f"a {rs.kind} without {rs.id_key!r}", place=sheet.place(i, j), key=rs.id_key))
                 continue
             if cell.uncached:
-                orphans.append(CellError(UNCACHED, place=place, key=rs.id_key))
+                orphans.append(CellError(UNCACHED, place=sheet.place(i, j), key=rs.id_key))
                 continue
             if not isinstance(cell.value, str):
                 column = rs.column(rs.id_key)
@@ -427,13 +445,13 @@ def plan_workbook(src: Source) -> Plan:
                     message = "must be text"
                 except CellProblem as exc:
                     message = str(exc)
-                orphans.append(CellError(message, place=place, key=rs.id_key))
+                orphans.append(CellError(message, place=sheet.place(i, j), key=rs.id_key))
                 continue
             rid = cell.value.strip()
             if rid in seen:
                 plan.dups.setdefault((name, rid), []).append(CellError(
                     f"two {name} with the id {quote(rid)} (also in row {seen[rid] + 1}); ids must be unique",
-                    place=place, key=rs.id_key, deal=rid))
+                    place=sheet.place(i, j), key=rs.id_key, deal=rid))
                 continue
             seen[rid] = i
             if name == "tenders":
@@ -486,25 +504,34 @@ def plan_workbook(src: Source) -> Plan:
             if ls.name not in src.names:
                 continue
             sheet = src.sheet(ls.name)
+            units = plan.unit
+            last: Any = None  # each unit's last row in this sheet (made at the first row of a unit)
             for _header, (i, cells) in scan(ls.name, ls.columns, ls.owner):
                 cell = cells[0] if cells else None
-                place = sheet.place(i, 0)
-                owner = _text_at(cells, 0)
-                if cell is not None and cell.uncached:
-                    orphans.append(CellError(UNCACHED, place=place, key=ls.owner))
-                    continue
+                if cell is not None and not cell.uncached and cell.value.__class__ is str:
+                    owner: str | None = cell.value.strip()  # (what _text_at gives, sooner)
+                else:
+                    owner = _text_at(cells, 0)
+                    if cell is not None and cell.uncached:
+                        orphans.append(CellError(UNCACHED, place=sheet.place(i, 0), key=ls.owner))
+                        continue
                 if owner is None:
-                    orphans.append(CellError(f"no {ls.owner} id in the first column (text)", place=place,
+                    orphans.append(CellError(f"no {ls.owner} id in the first column (text)", place=sheet.place(i, 0),
                                              key=ls.owner))
                     continue
                 if owner not in owners:
                     deal_of = tender_deal.get(owner, owner) if name == "tenders" else owner
-                    orphans.append(CellError(f"no {rs.kind} with the id {quote(owner)} in sheet {name!r}", place=place,
-                                             key=ls.owner, deal=deal_of if isinstance(deal_of, str) else owner))
+                    orphans.append(CellError(f"no {rs.kind} with the id {quote(owner)} in sheet {name!r}",
+                                             place=sheet.place(i, 0), key=ls.owner,
+                                             deal=deal_of if isinstance(deal_of, str) else owner))
                     continue
-                u = plan.unit.get((name, owner))
+                u = units.get((name, owner))
                 if u is not None:
-                    plan.mark(ls.name, u, i)
+                    if last is None:
+                        plan.mark(ls.name, u, i)
+                        last = plan.last[ls.name]
+                    elif i > last[u]:
+                        last[u] = i
     _hidden_rows(plan, src, hidden, problems)
     problems += [p for p in src.problems if p not in problems]
     if problems:
