@@ -689,14 +689,17 @@ class _Xlsx(Source):
                 buf = buf[m.end():]
                 searched = cell_from = 0
             if state == 1:
-                end = _SHEETDATA_END.search(buf, searched)
+                # (plain searches first: a regex is only run where its literal part stands)
+                end = _SHEETDATA_END.search(buf, searched) if buf.find(b"sheetData", searched) >= 0 else None
                 if end is not None:
                     run, tail, buf = buf[:end.start()], buf[end.end():], b""
                     state = 2
                 else:
-                    cut = 0
-                    for cut_m in _ROW_END.finditer(buf, searched):
-                        cut = cut_m.end()
+                    cut = buf.rfind(b"</row>", searched) + 6  # the last row end, in the usual spelling
+                    if cut < 6:
+                        cut = 0
+                        for cut_m in _ROW_END.finditer(buf, searched):
+                            cut = cut_m.end()
                     if final:
                         cut = len(buf)
                     run, buf = buf[:cut], buf[cut:]
