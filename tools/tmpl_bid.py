@@ -188,7 +188,7 @@ def part_itemized(b: BidBuilder) -> None:
     L = b.L
     c = L["item_cols"]
     disc = discount_width(b.locale)
-    sku = 1.9 if b.zh else 1.7  # room for 型号/编码 on one line
+    sku = 2.3 if b.zh else 1.9  # room for 型号/编码 (型號／料號) and a code such as FVP-IMPL on one line
     b.loop_table(  # 16.6 cm; the description has the most room (larger figures widen their columns)
         [Col(c[0], "{{ it.no }}", 1.2, center=True), Col(c[1], "{{ it.description }}", 7.1 - disc - sku),
          Col(c[2], "{{ it.sku }}", sku), Col(c[3], "{{ it.quantity }}", 1.4, right=True),

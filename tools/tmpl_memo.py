@@ -86,7 +86,7 @@ def _meeting(b: TemplateBuilder, L: dict) -> None:
     b.tag("{%p if meeting.objections %}")
     b.heading(L["objections"])
     oc = L["obj_cols"]
-    b.loop_table([Col(oc[0], "{{ o.no }}", 1.1, center=True), Col(oc[1], "{{ o.said }}", 6.8),
+    b.loop_table([Col(oc[0], "{{ o.no }}", 1.2, center=True), Col(oc[1], "{{ o.said }}", 6.7),
                   Col(oc[2], "{{ o.resolution }}", 8.7)], "o in meeting.objections")
     b.tag("{%p endif %}")
 
@@ -115,7 +115,7 @@ def _agreed(b: TemplateBuilder, L: dict) -> None:
     b.heading(L["payment"] + "{{ agreed.payment_note }}", 2)
     pcols = L["pay_cols"]
     b.loop_table(
-        [Col(pcols[0], "{{ m.no }}", 1.1, center=True), Col(pcols[1], "{{ m.name }}", 5.0),
+        [Col(pcols[0], "{{ m.no }}", 1.2, center=True), Col(pcols[1], "{{ m.name }}", 4.9),
          Col(pcols[2], "{{ m.percent | term('agreed.milestone.' ~ m.no ~ '.percent') }}", 1.8, right=True),
          Col(pcols[3], "{{ m.amount | term('agreed.milestone.' ~ m.no ~ '.amount') }}", 3.4, right=True),
          Col(pcols[4], "{{ m.due }}", 5.3)],
@@ -134,7 +134,7 @@ def _follow_up(b: TemplateBuilder, L: dict) -> None:
     b.tag("{%p if meeting.open_items %}")
     b.heading(L["open_items"])
     oc = L["open_cols"]
-    b.loop_table([Col(oc[0], "{{ i.no }}", 1.1, center=True), Col(oc[1], "{{ i.item }}", 8.2),
+    b.loop_table([Col(oc[0], "{{ i.no }}", 1.2, center=True), Col(oc[1], "{{ i.item }}", 8.1),
                   Col(oc[2], "{{ i.owner }}", 3.3), Col(oc[3], "{{ i.due }}", 4.0)], "i in meeting.open_items")
     b.tag("{%p endif %}")
     b.heading(L["next"])
