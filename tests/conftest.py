@@ -39,6 +39,18 @@ def tender_zh() -> Path:
     return example("tender-zh_CN.yaml")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled templates are kept in a folder of this run (bidgen.docx.compilecache), never in the
+    user's cache; the commands the tests start inherit it."""
+    import os
+    import tempfile
+
+    if "BIDGEN_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="bidgen-test-cache-")
+        os.environ["BIDGEN_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) is not installed; CI installs it (apt-get install libreoffice-writer-nogui)",

@@ -247,6 +247,7 @@ class ReportWriter:
 
         self.outdir = Path(outdir)
         self.deals = 0
+        self.counts: dict[str, int] = {}  # deals per status, kept as they are added
         self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._ws: _Sheet | None = None
         self._fs: _Sheet | None = None
@@ -270,6 +271,7 @@ class ReportWriter:
         self._spool.seek(0, 2)
         self._spool.write(json.dumps(row, ensure_ascii=False) + "\n")
         self.deals += 1
+        self.counts[r.status] = self.counts.get(r.status, 0) + 1
         if self._ws is None or self.deals + 1 > EXCEL_ROWS:
             return
         total = (r.total, _MONEY + min(_digits(r.currency), 4)) if r.total is not None else None

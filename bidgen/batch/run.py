@@ -69,14 +69,19 @@ class BatchResult:
 
     @property
     def failed(self) -> list[DealResult]:
+        if self.writer is not None and not self.writer.counts.get("failed"):
+            return []  # known without reading every deal's row back
         return [r for r in self.results if not r.ok]
 
     @property
     def exit_code(self) -> int:
         """0 when every deal was written (or unchanged) and every row was used, else 1."""
-        return 1 if self.failed or self.unassigned else 0
+        return 1 if self.unassigned or self.count("failed") else 0
 
     def count(self, status: str) -> int:
+        """How many deals ended with ``status`` (counted as the run went: no row is read back)."""
+        if self.writer is not None:
+            return self.writer.counts.get(status, 0)
         return sum(1 for r in self.results if r.status == status)
 
 

@@ -218,9 +218,7 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
         except PdfError as exc:  # the summary still prints; then the command fails with it
             pdf_error = exc
     if fmt == "json":
-        summary: dict[str, int] = {}
-        for r in result.results:
-            summary[r.status] = summary.get(r.status, 0) + 1
+        summary = {s: result.count(s) for s in ("written", "draft", "unchanged", "failed") if result.count(s)}
         print_report_json(click.get_text_stream("stdout"), result.rows(), summary, result.outdir, str(workbook),
                           result.unassigned)
     for r in result.failed:

@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
+from types import CodeType, TracebackType
 from typing import Any
 
 import jinja2
@@ -172,6 +172,13 @@ class _Part:
         self.fix_tables = fix_tables
         # whether a conditional can leave an empty cell, a table without rows or an empty header/footer
         self.may_empty = _may_empty(source)
+        self.code: CodeType | None = None  # what Jinja compiled the source into
+
+    @property
+    def record(self) -> tuple[str, str, bool, CodeType]:
+        """The part as :mod:`bidgen.docx.compilecache` keeps it."""
+        assert self.code is not None
+        return (self.name, self.source, self.fix_tables, self.code)
 
     def line_text(self, line: int | None, hint: str = "") -> str:
         """What an error message shows of a line of the patched source (one paragraph): its
@@ -205,6 +212,7 @@ class CompiledTemplate:
         members: list[RawMember],
         env: jinja2.Environment,
         path: Path | None = None,
+        cache_key: str | None = None,
     ) -> None:
         self.name = name
         self.path = path
@@ -214,7 +222,7 @@ class CompiledTemplate:
         self._core_part: _Part | None = None
         self._core_cache: dict[str, bytes] = {}
         self._first_bookmark_id = 1
-        self._compile(env)
+        self._compile(env, cache_key)
 
     # ------------------------------------------------------------------ loading
 
@@ -237,7 +245,12 @@ class CompiledTemplate:
             data = p.read_bytes()
         except OSError as exc:
             raise TemplateError(f"cannot read template: {exc.strerror or exc}", file=str(p)) from exc
-        compiled = cls(str(p), read_members(data, str(p)), env or make_environment(), p)
+        if env is None:  # the default environment's compiled code is kept on disk too
+            from bidgen.docx.compilecache import cache_key
+
+            compiled = cls(str(p), read_members(data, str(p)), make_environment(), p, cache_key(str(p), data))
+        else:
+            compiled = cls(str(p), read_members(data, str(p)), env, p)
         if env is None:
             with _CACHE_LOCK:
                 _CACHE[key] = compiled
@@ -274,7 +287,30 @@ class CompiledTemplate:
         """Names of the zip members that are rendered (the others are copied)."""
         return tuple(self._parts) + ((CORE_PART,) if self._core is not None else ())
 
-    def _compile(self, env: jinja2.Environment) -> None:
+    def _compile(self, env: jinja2.Environment, cache_key: str | None = None) -> None:
+        from bidgen.docx import compilecache
+
+        record = compilecache.load_record(cache_key) if cache_key else None
+        if record is not None:
+            first_id, self._core, core_part, parts = record
+            self._first_bookmark_id = first_id
+            self._core_part = self._part_from(env, core_part) if core_part else None
+            self._parts = {p[0]: self._part_from(env, p) for p in parts}
+        else:
+            self._compile_parts(env)
+            if cache_key:
+                compilecache.store_record(
+                    cache_key, self._first_bookmark_id, self._core,
+                    self._core_part.record if self._core_part else None, [p.record for p in self._parts.values()])
+        self._finish_compile(env)
+
+    def _part_from(self, env: jinja2.Environment, record: Any) -> _Part:
+        name, src, fix, code = record
+        part = _Part(name, src, env.template_class.from_code(env, code, env.make_globals(None)), fix)
+        part.code = code
+        return part
+
+    def _compile_parts(self, env: jinja2.Environment) -> None:
         variables: set[str] = set()
         max_id = 0
         for m in self._members:
@@ -295,6 +331,8 @@ class CompiledTemplate:
         if not any(m.name == "word/document.xml" for m in self._members):
             raise TemplateError("not a Word document: no word/document.xml", file=self.name)
         self._first_bookmark_id = max_id + 1
+
+    def _finish_compile(self, env: jinja2.Environment) -> None:
         styles = next((m for m in self._members if m.name == "word/styles.xml"), None)
         try:
             self._styles = Styles(etree.fromstring(inflate(styles), _strict_parser()) if styles else None)
@@ -361,6 +399,7 @@ class CompiledTemplate:
                 file=self.name, field=part, line=exc.lineno,
             ) from exc
         holder.template = env.template_class.from_code(env, code, env.make_globals(None))
+        holder.code = code
         return holder
 
     # ------------------------------------------------------------------ rendering

@@ -1,0 +1,165 @@
+"""Compiled templates kept on disk (bidgen.docx.compilecache): used only when safe and current,
+and never changing what is rendered."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bidgen.docx import compilecache, render
+from bidgen.docx.readback import read_docx
+from bidgen.docx.render import CompiledTemplate
+from bidgen.errors import TemplateError
+from helpers_docx import build_template
+
+CTX = {"client": "Acme & Søn", "total": "1,000.00", "ref": "P-1"}
+
+
+@pytest.fixture()
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", str(folder))
+    render.clear_cache()
+    yield folder
+    render.clear_cache()
+
+
+@pytest.fixture()
+def template(tmp_path: Path) -> Path:
+    return build_template(
+        tmp_path / "t.docx",
+        ["Client: {{ client }}", ["Total: ", "{{ total | term('total') }}", " USD"],
+         "{%p if client %}", "Shown", "{%p endif %}"],
+        header="Header {{ client }}",
+        footer="Ref {{ ref }}",
+    )
+
+
+def _records(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.bin")) if folder.is_dir() else []
+
+
+def _fresh_load(path: Path) -> CompiledTemplate:
+    render.clear_cache()  # the in-memory cache is per process: what a new process would do
+    return CompiledTemplate.load(path)
+
+
+def test_second_load_uses_the_record_and_renders_the_same(cache: Path, template: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = _fresh_load(template).render(CTX)
+    assert len(_records(cache)) == 1
+
+    def no_compiling(*_args: object) -> None:
+        raise AssertionError("compiled again although the record is current")
+
+    monkeypatch.setattr(CompiledTemplate, "_compile_parts", no_compiling)
+    warm = _fresh_load(template).render(CTX)
+    assert warm == cold  # byte-identical documents
+    text = read_docx(warm)
+    assert text.paragraphs == ["Client: Acme & Søn", "Total: 1,000.00 USD", "Shown"]
+    assert text.headers == ["Header Acme & Søn"] and text.footers == ["Ref P-1"]
+    monkeypatch.undo()
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", "off")
+    assert _fresh_load(template).render(CTX) == cold  # and equal to no cache at all
+
+
+def test_errors_from_cached_code_still_name_part_and_line(cache: Path, template: Path) -> None:
+    _fresh_load(template)
+    tpl = _fresh_load(template)
+    assert _records(cache)
+    with pytest.raises(TemplateError) as info:
+        tpl.render({"total": "1", "ref": "x"})
+    err = info.value
+    assert "'client'" in err.message and err.where.field == "word/document.xml"
+    assert err.where.file == str(template) and err.where.line is not None
+    assert "Client: {{ client }}" in err.message
+    assert tpl.variables == {"client", "total", "ref"}
+
+
+def test_a_changed_template_is_compiled_again(cache: Path, template: Path) -> None:
+    assert read_docx(_fresh_load(template).render(CTX)).paragraphs[0] == "Client: Acme & Søn"
+    build_template(template, ["Dear {{ client }}"])
+    assert read_docx(_fresh_load(template).render(CTX)).paragraphs == ["Dear Acme & Søn"]
+    assert len(_records(cache)) == 2  # one per content
+
+
+def test_a_broken_record_is_ignored_and_made_again(cache: Path, template: Path) -> None:
+    expected = _fresh_load(template).render(CTX)
+    (record,) = _records(cache)
+    for damage in (b"", b"\x00garbage", record.read_bytes()[:100]):
+        record.write_bytes(damage)
+        assert _fresh_load(template).render(CTX) == expected
+        assert compilecache.load_record(record.stem) is not None  # written anew
+
+
+def test_a_record_for_another_key_is_not_used(cache: Path, template: Path, tmp_path: Path) -> None:
+    other = build_template(tmp_path / "other.docx", ["Other {{ client }}"])
+    _fresh_load(template)
+    _fresh_load(other)
+    a, b = _records(cache)
+    a.write_bytes(b.read_bytes())  # a record copied under another template's key
+    assert compilecache.load_record(a.stem) is None
+    paragraphs = [read_docx(_fresh_load(p).render(CTX)).paragraphs[0] for p in (template, other)]
+    assert paragraphs == ["Client: Acme & Søn", "Other Acme & Søn"]
+
+
+def test_the_same_template_at_another_path_has_its_own_record(cache: Path, template: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.docx"
+    copy.write_bytes(template.read_bytes())
+    _fresh_load(template)
+    with pytest.raises(TemplateError) as info:
+        _fresh_load(copy).render({})
+    assert info.value.where.file == str(copy)  # errors name the file actually used
+    assert len(_records(cache)) == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners are checked where POSIX has them")
+def test_an_unsafe_folder_is_not_used(tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # anyone could plant a record
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", str(shared))
+    assert compilecache.cache_dir() is None
+    assert read_docx(_fresh_load(template).render(CTX)).paragraphs[0] == "Client: Acme & Søn"
+    assert _records(shared) == []
+
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", str(link))
+    assert compilecache.cache_dir() is None
+    _fresh_load(template)
+    assert _records(real) == []
+
+    loose_parent = tmp_path / "loose"
+    loose_parent.mkdir()
+    loose_parent.chmod(0o777)  # not sticky: anyone could swap the folder for their own
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", str(loose_parent / "cache"))
+    assert compilecache.cache_dir() is None
+
+
+def test_off_writes_nothing(tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert compilecache.cache_dir() is None
+    _fresh_load(template)
+    assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
+
+
+def test_default_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BIDGEN_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert compilecache.cache_dir() == tmp_path / "xdg" / "bidgen" / "templates"
+
+
+def test_the_folder_keeps_a_bounded_number_of_records(cache: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compilecache, "MAX_RECORDS", 3)
+    for k in range(5):
+        path = build_template(tmp_path / f"t{k}.docx", [f"Template {k} {{{{ client }}}}"])
+        _fresh_load(path)
+    assert len(_records(cache)) == 3
