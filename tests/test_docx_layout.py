@@ -117,3 +117,27 @@ def test_a_remembered_table_is_fitted_the_same_on_a_new_tree():
     assert fit_table(first, Styles()) and fit_table(second, Styles())
     assert widths(first) == widths(second) != grid
     assert etree.tostring(first) == etree.tostring(second)
+
+
+def test_the_quick_answer_never_skips_a_table_inside_a_table_or_hidden_text():
+    """A table whose own columns fit, holding a table whose columns do not (or text in a CDATA
+    section): the quick answer must not leave it as designed, whatever its shape."""
+    from bidgen.docx.layout import _fits_as_designed
+
+    inner = _table_xml([["12,345.00", "a"]], [300, 1500])
+    outer = _table_xml([["Item", "day", "9.00"]], [5000, 2000, 1800]).replace(
+        "<w:t>day</w:t></w:r></w:p>", "<w:t>day</w:t></w:r></w:p>" + inner, 1)
+    decls = f' xmlns:w="{W}"'.encode()
+    for _ in range(2):  # the second time the shape is known
+        assert not _fits_as_designed(outer.encode(), decls, Styles())
+    data = _part(outer)
+    tree = etree.fromstring(data)
+    assert fit_tables(tree, Styles())
+    assert _c14n(fit_tables_in_xml(data, Styles())) == _c14n(etree.tostring(tree))
+    cdata = _table_xml([["Item", "x", "9.00"]], [5000, 737, 1800]).replace(
+        "<w:t>x</w:t>", "<w:t><![CDATA[Implementation-and-integration]]></w:t>")
+    assert not _fits_as_designed(cdata.encode(), decls, Styles())
+    data = _part(cdata)
+    tree = etree.fromstring(data)
+    assert fit_tables(tree, Styles())
+    assert _c14n(fit_tables_in_xml(data, Styles())) == _c14n(etree.tostring(tree))

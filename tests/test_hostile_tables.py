@@ -62,3 +62,50 @@ def test_a_table_whose_rows_are_all_removed_is_removed(tmp_path: Path) -> None:
     assert read_docx(empty).tables == [] and read_docx(empty).paragraphs == ["Before", "After"]
     full = tpl.render({"rows": [{"a": "1", "b": "2"}]})
     assert read_docx(full).tables == [[["1", "2"]]]
+
+
+def test_the_bytes_say_complete_only_when_the_tree_needs_no_fix() -> None:
+    """complete_blocks (the cheap proof on a rendered part's bytes) never says "complete" for a
+    part that fix_empty_blocks would change, over cells, tables, headers and footers of every
+    kind a conditional can leave, alone and combined."""
+    import itertools
+
+    from bidgen.docx.render import complete_blocks, fix_empty_blocks
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    p = "<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+    cells = [
+        f"<w:tc><w:tcPr><w:tcW w:w=\"100\"/></w:tcPr>{p}</w:tc>",  # complete
+        "<w:tc><w:p/></w:tc>",  # complete
+        "<w:tc><w:tcPr><w:tcW w:w=\"100\"/></w:tcPr></w:tc>",  # no block
+        "<w:tc/>",  # no block
+        f"<w:tc>{p}<w:tbl><w:tr><w:tc>{p}</w:tc></w:tr></w:tbl></w:tc>",  # ends in a table
+        f"<w:tc><w:bookmarkStart w:id=\"1\" w:name=\"b\"/>{p}</w:tc>",  # a block, not first (unsure)
+        "<w:tc><w:bookmarkStart w:id=\"1\" w:name=\"b\"/><w:bookmarkEnd w:id=\"1\"/></w:tc>",  # no block
+        f"<w:tc>{p}<w:bookmarkEnd w:id=\"1\"/></w:tc>",  # ends in a paragraph, then a mark (unsure)
+        f"<w:tc>\n{p}\n</w:tc>",  # whitespace (unsure)
+    ]
+    tables = [
+        "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w=\"100\"/></w:tblGrid>{rows}</w:tbl>",
+        "<w:tbl>{rows}</w:tbl>",
+        "<w:tbl><w:tblPr><w:tblW w:w=\"0\"/></w:tblPr></w:tbl>",  # no rows
+        "<w:tbl/>",  # no rows
+    ]
+    bodies = []
+    for a, b in itertools.product(cells, repeat=2):
+        row = f"<w:tr>{a}{b}</w:tr>"
+        bodies += [t.format(rows=row) for t in tables]
+    parts = [f"<w:document {ns}><w:body>{p}{body}{p}</w:body></w:document>" for body in bodies]
+    for kind in ("hdr", "ftr"):
+        for inside in ("", p, f"{p}{tables[0].format(rows='<w:tr>' + cells[0] + '</w:tr>')}", "<w:p/>",
+                       f"{p}<w:bookmarkEnd w:id=\"1\"/>", f"{tables[0].format(rows='<w:tr>' + cells[0] + '</w:tr>')}{p}"):
+            parts.append(f"<w:{kind} {ns}>{inside}</w:{kind}>")
+        parts.append(f"<w:{kind} {ns}/>")
+    said_complete = 0
+    for xml in parts:
+        data = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + xml).encode()
+        needs = fix_empty_blocks(etree.fromstring(data))
+        if complete_blocks(data):
+            said_complete += 1
+            assert not needs, xml
+    assert said_complete == 14  # and it does say so for every complete one (8 bodies, 3 headers, 3 footers)

@@ -169,6 +169,8 @@ class _Widest(dict):
 
 
 _WIDEST = _Widest()
+#: no character is wider than this (1/1000 em): an ideograph's em, or the widest Latin glyph
+_MAX_GLYPH = max(1000, *_WIDTHS[False].values(), *_WIDTHS[True].values())
 
 
 @lru_cache(maxsize=65536)
@@ -502,8 +504,7 @@ _SHAPES_MAX = 256
 def _fits_as_designed(piece: bytes, decls: bytes, styles: Styles) -> bool:
     """Whether no text of the (single, unnested) table ``piece`` can outgrow its column, so that
     :func:`_fitted_grid` would leave it as it is; False when unsure (then it is measured)."""
-    if b"<!--" in piece or b"<![CDATA[" in piece or b"<?" in piece or _MARK in piece \
-            or len(_TABLE_START.findall(piece)) != 1:
+    if _MARK in piece:
         return False
     parts = _TEXT.split(piece)
     texts = parts[1::2]
@@ -517,13 +518,21 @@ def _fits_as_designed(piece: bytes, decls: bytes, styles: Styles) -> bool:
     if shape is None:
         return False
     cell_of, limits, scale = shape
-    cells: dict[int, list[bytes]] = {}
+    cells: dict[int, bytes] = {}
     for text, cell in zip(texts, cell_of):
         if cell >= 0:
-            cells.setdefault(cell, []).append(text)
-    for cell, parts in cells.items():
-        tokens = b"".join(parts).decode("utf-8").split()
-        if tokens and max(map(_piece_bound, tokens)) * scale > limits[cell]:
+            cells[cell] = cells[cell] + text if cell in cells else text
+    for cell, raw in cells.items():
+        room = limits[cell] / scale  # in 1/1000 em at 1 pt
+        # a text of n characters is at most n of the widest glyphs wide (its UTF-8 bytes are at
+        # least n): most cells (numbers, dates, short labels) are answered without measuring
+        if len(raw) * _MAX_GLYPH <= room:
+            continue
+        text = raw.decode("utf-8")
+        if len(text) * _MAX_GLYPH <= room:
+            continue
+        tokens = text.split()
+        if tokens and max(map(_piece_bound, tokens)) > room:
             return False
     return True
 
@@ -532,11 +541,15 @@ def _shape(shape: bytes, decls: bytes, styles: Styles):  # noqa: ANN202
     """For a table's shape (its bytes, each text replaced by ``_MARK``): the cell (an index, -1 for
     none) of each text, the room of each cell's column in twips, and the scale from 1/1000 em at
     1 pt to twips with the quick answer's margins; None when the quick answer does not apply (no
-    usable grid, cells with their own margins, a piece that cannot be read alone)."""
+    usable grid, cells with their own margins, a table inside the table, a comment, a CDATA
+    section or a processing instruction, a piece that cannot be read alone)."""
+    if b"<!--" in shape or b"<![CDATA[" in shape or b"<?" in shape or len(_TABLE_START.findall(shape)) != 1:
+        return None
     count = shape.count(_MARK)
     numbered = iter(range(count))
     holder = _read_piece(re.sub(_MARK, lambda m: str(next(numbered)).encode(), shape), decls)
-    if holder is None or len(holder) != 1 or holder[0].tag != f"{_w}tbl":
+    if holder is None or len(holder) != 1 or holder[0].tag != f"{_w}tbl" \
+            or sum(1 for _ in holder.iter(f"{_w}tbl")) != 1:
         return None
     tbl = holder[0]
     grid_el = tbl.find(f"{_w}tblGrid")

@@ -533,7 +533,9 @@ class CompiledTemplate:
                      images: ImageSink | None = None) -> bytes:
         data = _DECL + finish_text(text, marks).encode("utf-8")
         self._check_relationships(name, data, images)
-        needs_fix = self._parts[name].may_empty
+        # conditionals that may have left an empty cell or a table without rows: the tree is
+        # fixed, unless the bytes show that every cell and table is complete as rendered
+        needs_fix = self._parts[name].may_empty and not complete_blocks(data)
         has_table = b"<w:tbl>" in data or b"<w:tbl " in data  # its columns are fitted to the content
         if not fix_tables and b"docPr" not in data and not needs_fix:
             self._check_well_formed(name, data)  # strict all the same: nothing unparsable leaves here
@@ -646,6 +648,38 @@ def _depth_change(text: str | None) -> int:
 
 
 _BLOCKS = (f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}customXml")
+_CELL_START = re.compile(rb"<w:tc[\s>/]")
+# a cell whose first child (after its properties) is a block; a table whose first row comes right
+# after its properties and grid
+_CELL_WITH_BLOCK = re.compile(
+    rb"<w:tc(?:\s[^>]*)?>(?:<w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>|<w:tcPr/>)?<w:(?:p|tbl|sdt|customXml)[\s>/]",
+    re.DOTALL)
+_TABLE_START = re.compile(rb"<w:tbl[\s>/]")
+_TABLE_WITH_ROW = re.compile(
+    rb"<w:tbl(?:\s[^>]*)?>(?:<w:tblPr>(?:(?!</w:tblPr>).)*</w:tblPr>|<w:tblPr/>)?"
+    rb"(?:<w:tblGrid>(?:(?!</w:tblGrid>).)*</w:tblGrid>|<w:tblGrid/>)?<w:tr[\s>]", re.DOTALL)
+_PARAGRAPH_END = re.compile(rb"</w:p>$|<w:p(?:\s[^>]*)?/>$")
+_ROOT_NAME = re.compile(rb"<([A-Za-z][^\s>/]*)")
+
+
+def complete_blocks(data: bytes) -> bool:
+    """Whether :func:`fix_empty_blocks` would surely change nothing in the part ``data`` (its
+    bytes as rendered, WordprocessingML under the prefix ``w``): every cell begins with a block
+    and ends with a paragraph, every table begins with a row, a header or footer ends with a
+    paragraph.  False when unsure (then the tree is fixed)."""
+    cells = len(_CELL_START.findall(data))
+    if cells and (len(_CELL_WITH_BLOCK.findall(data)) != cells
+                  or data.count(b"</w:p></w:tc>") + data.count(b"<w:p/></w:tc>") != data.count(b"</w:tc>")):
+        return False
+    tables = len(_TABLE_START.findall(data))
+    if tables and len(_TABLE_WITH_ROW.findall(data)) != tables:
+        return False
+    root = _ROOT_NAME.search(data)
+    if root is not None and root.group(1) in (b"w:hdr", b"w:ftr"):
+        end = b"</" + root.group(1) + b">"
+        body = data.rstrip()
+        return body.endswith(end) and bool(_PARAGRAPH_END.search(body[: -len(end)]))
+    return True
 
 
 def fix_empty_blocks(root: etree._Element) -> bool:
