@@ -248,8 +248,13 @@ def format_money(amount: Decimal, currency: str, locale: str | None) -> str:
 
 def format_percent(value: Decimal | int, locale: str | None) -> str:
     """A percentage given in percent units (``30`` → ``30%``, ``0.05`` → ``0.05%``)."""
-    loc = normalize_locale(locale)
-    frac = Decimal(value) / Decimal(100)
+    # formatted once per (number as written, locale) and process, as format_number
+    return _format_percent(str(Decimal(value)), normalize_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _format_percent(text: str, loc: str) -> str:
+    frac = Decimal(text) / Decimal(100)
     return _pattern("percent", loc, _percent_pattern(loc)).apply(
         frac, babel_locale(loc), decimal_quantization=False, group_separator=True, numbering_system="latn")
 

@@ -303,3 +303,26 @@ def test_a_template_with_too_many_members_is_refused_unread(tmp_path):
     with pytest.raises(TemplateError) as info:
         CompiledTemplate.load(path)
     assert "10,002" in info.value.message or "zip members" in info.value.message
+
+
+def test_sandbox_reads_dict_keys_as_jinja_does() -> None:
+    """``d.name`` on a plain dict is its key ``name`` (a shortcut past Jinja's attribute lookup): a
+    dict method still wins over a key of its name, a missing key is undefined, internals stay out."""
+    import jinja2
+    from jinja2 import StrictUndefined
+    from jinja2.exceptions import SecurityError
+
+    from bidgen.sandbox import LimitedSandbox
+
+    env = LimitedSandbox(undefined=StrictUndefined, autoescape=True)
+    d = {"name": "A & B", "items": "key", "nested": {"total": "9"}}
+    out = env.from_string("{{ d.name }}|{{ d.nested.total }}|{{ d.items is callable }}|{{ d['items'] }}"
+                          "|{{ d.keys() | list | length }}").render(d=d)
+    assert out == "A &amp; B|9|True|key|3"
+    with pytest.raises(jinja2.UndefinedError, match="has no attribute 'missing'"):
+        env.from_string("{{ d.missing }}").render(d=d)
+    with pytest.raises(SecurityError):
+        env.from_string("{{ d.__class__.__subclasses__() }}").render(d=d)
+    with pytest.raises(SecurityError):
+        env.from_string("{{ d.update({'name': 'x'}) }}").render(d=d)
+    assert d["name"] == "A & B"

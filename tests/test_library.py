@@ -431,3 +431,34 @@ def test_plain_texts_are_copied_as_jinja_would_render_them():
         assert literal(s) == environment().from_string(s).render(), s
     assert literal("{{ client }}") is None and literal("a {% if x %}b{% endif %}") is None
     assert literal("line\r\nnext") is None  # Jinja rewrites the newline
+
+
+def test_rendered_texts_are_memoised_by_exact_values_and_locale(tmp_path: Path) -> None:
+    """A text is rendered once per (values it reads, locale, currency): a value that is equal but
+    prints apart (1.0 and 1), another locale or another currency gives its own text."""
+    (tmp_path / "x.yaml").write_text(yaml.safe_dump([_entry(
+        "clause.seats", params={"seats": {"type": "number"}, "on": {"type": "bool"}},
+        text="{{ seats }} seats ({{ seats | number }}), {{ 'on' if on else 'off' }}, {{ seats | money }}")]),
+        encoding="utf-8")
+    e = Library.load([tmp_path]).get("clause.seats")
+
+    def text(locale: str, seats: object, on: bool = True, currency: str = "CNY") -> str:
+        return " ".join(e.render(locale, {"seats": seats, "on": on}, currency=currency).paragraphs)
+
+    for _ in range(2):  # the second round comes from the memo, with the same texts
+        assert text("en_US", Decimal("1234.50")) == "1234.50 seats (1,234.5), on, CNY 1,234.50"
+        assert text("en_US", Decimal("1234.5")) == "1234.5 seats (1,234.5), on, CNY 1,234.50"
+        assert text("en_US", Decimal("1234.5"), on=False) == "1234.5 seats (1,234.5), off, CNY 1,234.50"
+        assert text("en_US", Decimal("1234.5"), currency="USD") == "1234.5 seats (1,234.5), on, USD 1,234.50"
+        assert text("fr_FR", Decimal("1234.5")) == "1234.5 seats (1\u202f234,5), on, CNY 1\u202f234,50"
+
+
+def test_rendered_text_memo_is_bounded() -> None:
+    from bidgen.library.entry import _Memo
+
+    memo = _Memo(2)
+    memo.put(("a",), "A")
+    memo.put(("b",), "B")
+    assert memo.get(("a",)) == "A"  # now the most recently used
+    memo.put(("c",), "C")
+    assert (memo.get(("a",)), memo.get(("b",)), memo.get(("c",))) == ("A", None, "C")

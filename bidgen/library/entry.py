@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import threading
+from collections import OrderedDict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -12,12 +15,14 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from ..errors import LibraryError
 from ..locales import content_locale, normalize_locale
 from .params import VOCABULARY, ParamError, did_you_mean
+from bidgen.limits import Limits, current
 from bidgen.sandbox import RenderLimit, render_limited
 
 #: Library texts that ran over a render limit in this process, and why (see _render_text).
 _STOPPED: dict[str, str] = {}
 
-from .render import CURRENCY_VAR, LOCALE_VAR, Rendered, compile_text, literal, one_paragraph, split_paragraphs
+from .render import (CURRENCY_VAR, LOCALE_VAR, Rendered, compile_text, literal, one_paragraph, split_paragraphs,
+                     variables)
 from .schema import EntryBase, ParamSpec
 
 LARA = ("listen", "acknowledge", "respond", "act")
@@ -120,7 +125,16 @@ class Entry:
         if plain is not None:
             return plain
         try:
-            return render_limited(compile_text(source), ctx)
+            template = compile_text(source)
+            key = _text_key(source, ctx)
+            if key is not None:
+                done = _RENDERED.get(key)
+                if done is not None:
+                    return done
+            text = render_limited(template, ctx)
+            if key is not None:
+                _RENDERED.put(key, text)
+            return text
         except TemplateSyntaxError as exc:
             raise self._error(f"template syntax error (line {exc.lineno}): {exc.message}", field) from None
         except UndefinedError as exc:
@@ -199,3 +213,71 @@ def _need_text(item: Any) -> str:
     if isinstance(item, Mapping):
         return str(item.get("need") or "")
     return str(item)
+
+
+# --------------------------------------------------------------------------- rendered texts, memoised
+#
+# A text's output depends only on its source, the values of the variables it reads, the locale and
+# currency its filters format for, and the limits it renders under; most of a batch's deals share
+# those values for most texts (a warranty of 12 months, the tier), so each combination is rendered
+# once per process.  The key holds every value exactly (a Decimal by its text: 1.0 and 1 print
+# apart; a bool apart from an int); a value of any other type is not memoised.
+
+#: The context names every text reads besides its own variables: its filters' locale and currency.
+_ALWAYS_READ = (LOCALE_VAR, CURRENCY_VAR)
+_ATOMS = (str, int, bool, _dt.date, _dt.datetime, type(None))
+_Key = tuple[Any, ...]
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` as an exact, hashable key; raises TypeError for a type that has no such key."""
+    cls = value.__class__
+    if cls in _ATOMS:
+        return (cls, value)
+    if cls is Decimal:
+        return (cls, str(value))
+    if cls is list or cls is tuple:
+        return (cls, tuple(_frozen(v) for v in value))
+    if cls is dict:
+        return (cls, tuple((k, _frozen(v)) for k, v in value.items()))
+    raise TypeError(cls.__name__)
+
+
+def _text_key(source: str, ctx: Mapping[str, Any]) -> _Key | None:
+    """The memo key of rendering ``source`` with ``ctx``, or None when a value cannot be keyed."""
+    names = variables(source)
+    try:
+        values = tuple((name, _frozen(ctx[name])) for name in sorted(names.union(_ALWAYS_READ)) if name in ctx)
+    except TypeError:
+        return None
+    limits: Limits = current()
+    return (source, values, limits)
+
+
+class _Memo:
+    """A bounded, thread-safe map of rendered texts, least recently used first out."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[_Key, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: _Key) -> str | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: _Key, text: str) -> None:
+        with self._lock:
+            self._items[key] = text
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_RENDERED = _Memo(8192)
