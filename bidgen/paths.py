@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -91,10 +95,36 @@ def output_path(outdir: Path, kind: str, client_code: str, date: dt.date, ext: s
     return inside(outdir, name)
 
 
+#: The output folders resolved so far in the current :func:`one_resolution` block (None outside one).
+_RESOLVED: contextvars.ContextVar[dict[str, Path] | None] = contextvars.ContextVar("bidgen_resolved", default=None)
+
+
+@contextmanager
+def one_resolution() -> Iterator[None]:
+    """Inside the block, :func:`inside` resolves each output folder once (the documents of one deal,
+    rendered together, all go to its folder), not once per document."""
+    token = _RESOLVED.set({})
+    try:
+        yield
+    finally:
+        _RESOLVED.reset(token)
+
+
+def _resolved(outdir: str | os.PathLike[str]) -> Path:
+    memo = _RESOLVED.get()
+    if memo is None:
+        return Path(outdir).resolve()
+    key = os.fspath(outdir)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = Path(outdir).resolve()
+    return found
+
+
 def inside(outdir: Path, name: str) -> Path:
     """``outdir/name`` with the folder resolved but not the file name: a symlink at the target is
     replaced when written, never followed.  Refuses a name that would leave the folder."""
-    folder = Path(outdir).resolve()
+    folder = _resolved(outdir)
     out = folder / name
     if name in ("", ".", "..") or "/" in name or "\\" in name or out.parent != folder:
         raise RenderError(f"refusing to write outside {outdir}", file=str(out))

@@ -22,6 +22,7 @@ from bidgen.documents.output import (
 )
 from bidgen.errors import ChecksFailed, InputError
 from bidgen.inputs.models import Deal, Meeting, Tender
+from bidgen.paths import one_resolution
 
 __all__ = [
     "Rendered",
@@ -140,16 +141,17 @@ def render_all(
     outdir = Path(outdir)
     facts = deal_facts(deal, locale, library_dirs)
     source = str(deal_file) if deal_file else f"deal {deal.id}"
-    docs = [render_proposal(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft, facts=facts,
-                            source=source)]
-    if tender is not None:
-        docs += render_bid(deal, tender, outdir, locale=locale, split=split, library_dirs=library_dirs,
-                           draft=draft, tender_file=tender_file, facts=facts)
-    if meeting is not None:
-        docs += render_memo(meeting, deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft,
-                            facts=facts, meeting_file=meeting_file)
-    docs.append(render_brief(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft, facts=facts,
-                             source=source))
+    with one_resolution():  # every document goes to outdir: resolved once
+        docs = [render_proposal(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft, facts=facts,
+                                source=source)]
+        if tender is not None:
+            docs += render_bid(deal, tender, outdir, locale=locale, split=split, library_dirs=library_dirs,
+                               draft=draft, tender_file=tender_file, facts=facts)
+        if meeting is not None:
+            docs += render_memo(meeting, deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft,
+                                facts=facts, meeting_file=meeting_file)
+        docs.append(render_brief(deal, outdir, locale=locale, library_dirs=library_dirs, draft=draft,
+                                 facts=facts, source=source))
     return docs
 
 

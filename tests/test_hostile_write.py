@@ -148,3 +148,26 @@ def test_a_symlink_at_a_target_is_replaced_never_followed(tmp_path):
     client = load_deal(example("deal-en_US.yaml")).client.name
     assert client in read_docx(link).all_text()
     assert "Subject:" in eml_link.read_text(encoding="utf-8")
+
+
+def test_output_folders_are_resolved_once_per_block_and_afresh_after_it(tmp_path):
+    """One deal's documents resolve its folder once (paths.one_resolution); the next deal sees
+    the folder as it is then, and a name leaving the folder is refused inside a block as outside."""
+    from bidgen.errors import RenderError
+    from bidgen.paths import inside, one_resolution
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    link = tmp_path / "out"
+    link.symlink_to(first, target_is_directory=True)
+    with one_resolution():
+        assert inside(link, "a.docx") == first.resolve() / "a.docx"
+        assert inside(link, "b.docx") == first.resolve() / "b.docx"
+        with pytest.raises(RenderError, match="outside"):
+            inside(link, "../c.docx")
+    link.unlink()
+    link.symlink_to(second, target_is_directory=True)
+    assert inside(link, "a.docx") == second.resolve() / "a.docx"
+    with one_resolution():
+        assert inside(link, "a.docx") == second.resolve() / "a.docx"

@@ -448,3 +448,34 @@ def test_write_atomic_replaces_and_cleans_up(tmp_path: Path, monkeypatch: pytest
 def test_write_atomic_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(RenderError, match="cannot write"):
         write_atomic(tmp_path / "nope" / "x.docx", b"x")
+
+
+def test_paragraph_line_breaks_never_reach_the_output_and_errors_keep_their_line(tmp_path: Path) -> None:
+    """Each paragraph is a line of the compiled source (for messages): compiled as Jinja comments
+    where the part allows, as text taken out after rendering where it has comments of its own;
+    both give the same document, and an error names the same line."""
+    paras = ["First {{ a }}", "{%p if show %}", "Shown {{ b }}", "{%p endif %}", "Last {{ c }}"]
+    plain = build_template(tmp_path / "plain.docx", paras)
+    commented = build_template(tmp_path / "commented.docx", ["{# a note", "over two paragraphs #}", *paras])
+    ctx = {"a": "1 & 2", "b": "two\nlines", "c": "3", "show": True}
+    t_plain, t_commented = CompiledTemplate.load(plain), CompiledTemplate.load(commented)
+    assert t_plain._parts["word/document.xml"].joined
+    assert not t_commented._parts["word/document.xml"].joined
+    for tpl in (t_plain, t_commented):
+        data = tpl.render(ctx)
+        assert "\n<w:p" not in part_xml(data)
+        assert read_docx(data).paragraphs[-3:] == ["First 1 & 2", "Shown two\nlines", "Last 3"]
+    for tpl in (t_plain, t_commented):
+        with pytest.raises(TemplateError) as info:
+            tpl.render({"a": "1", "show": True, "b": "2"})
+        err = info.value
+        assert "'c'" in err.message and "Last {{ c }}" in err.message
+        # the line named is the paragraph's line in the source messages quote
+        assert "{{ c }}" in tpl._parts["word/document.xml"].source.splitlines()[err.where.line - 1]
+
+
+def test_a_paragraph_inside_a_tag_keeps_plain_line_breaks() -> None:
+    assert render._joinable('<w:p>{{ a }}</w:p>\n<w:p>{% if x %}</w:p>')
+    assert not render._joinable('<w:p>{{ a ~\n<w:p> b }}</w:p>')
+    assert not render._joinable('<w:p>{% raw %}{{ a }}{% endraw %}</w:p>')
+    assert not render._joinable('<w:p>{# note #}</w:p>')

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Iterator
 
@@ -47,11 +48,12 @@ def check(inp: Inputs, out: Collector) -> None:
     loc = content_locale(d.locale)
     if not loc.startswith("zh"):
         return
+    terms_on, script_on = loc == "zh_TW" and out.on(TERMS), out.on(SCRIPT)
     for model, src in ((d, inp.deal_src), (inp.tender, inp.tender_src), (inp.meeting, inp.meeting_src)):
         if model is None:
             continue
         for path, text in _texts(model.model_dump(mode="python", exclude_none=True), ()):
-            if loc == "zh_TW" and out.on(TERMS):
+            if terms_on:
                 terms = mainland_terms(text)
                 if terms:
                     where = src.at(*path)
@@ -60,7 +62,7 @@ def check(inp: Inputs, out: Collector) -> None:
                         f"The deal's locale is {d.locale}, but the {src.label}'s text '{_short(text)}' uses mainland "
                         f"terms ({pairs}): write it the way Taiwan does."
                     ), where, [value(src.label, _short(text), where)])
-            if not out.on(SCRIPT):
+            if not script_on:
                 continue
             wrong = simplified_chars(text) if loc == "zh_TW" else traditional_chars(text)
             if not wrong:
@@ -96,9 +98,13 @@ def _tax_rate(inp: Inputs, out: Collector) -> None:
     ), where, [value("deal", pct(d.tax_rate_percent), where), value("policy", usual)])
 
 
+#: A CJK ideograph (extension A and the unified block): a text worth checking for its script.
+_HAN_RE = re.compile("[\u3400-\u9fff]")
+
+
 def _texts(data: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
     if isinstance(data, str):
-        if any("\u3400" <= c <= "\u9fff" for c in data):
+        if _HAN_RE.search(data):
             yield path, data
     elif isinstance(data, dict):
         for k, v in data.items():

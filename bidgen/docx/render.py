@@ -136,6 +136,25 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+_PARAGRAPH_RE = re.compile(r"<w:p([ >])")
+#: A template's own comment or raw block: a line break written as a comment (``_joinable``) must
+#: not go inside one.
+_COMMENT_OR_RAW_RE = re.compile(r"\{#|\{%[-+]?\s*raw\b")
+
+
+def _joinable(lined: str) -> bool:
+    """Whether a part's source with a line break before each paragraph (``lined``) is compiled
+    with those breaks as Jinja comments (``{#\n#}``) rather than as text.
+
+    The lexer counts a comment's lines as it counts any, so line numbers stay those of ``lined``,
+    and the output has no break to take out again (one pass less over every rendered part).  A
+    part with comments or raw blocks of its own keeps the plain breaks (one inside its comment
+    would end it early), taken out after rendering; so does one with a paragraph inside a tag
+    (a break there is white space, a comment would not be).
+    """
+    return not (_COMMENT_OR_RAW_RE.search(lined) or any("<w:p" in tag for tag in _JINJA_TAG_RE.findall(lined)))
+
+
 def make_environment(filters: Mapping[str, Any] | None = None) -> ImmutableSandboxedEnvironment:
     """The Jinja environment templates are compiled with.
 
@@ -163,13 +182,20 @@ def _strict_parser() -> etree.XMLParser:
 
 
 class _Part:
-    """One Jinja-bearing XML part, compiled."""
+    """One Jinja-bearing XML part, compiled.
+
+    ``source`` has one paragraph per line (a line break before each ``<w:p``), so that an error
+    names its line; ``joined`` tells whether the compiled template already leaves those breaks out
+    of its output (see :func:`_joinable`), else :meth:`CompiledTemplate._render_text` takes
+    them out of the rendered text.
+    """
 
     def __init__(self, name: str, source: str, template: jinja2.Template, fix_tables: bool) -> None:
         self.name = name
         self.source = source
         self.template = template
         self.fix_tables = fix_tables
+        self.joined = _joinable(source)
         # whether a conditional can leave an empty cell, a table without rows or an empty header/footer
         self.may_empty = _may_empty(source)
         self.code: CodeType | None = None  # what Jinja compiled the source into
@@ -306,7 +332,7 @@ class CompiledTemplate:
 
     def _part_from(self, env: jinja2.Environment, record: Any) -> _Part:
         name, src, fix, code = record
-        part = _Part(name, src, env.template_class.from_code(env, code, env.make_globals(None)), fix)
+        part = _Part(name, src, env.template_class.from_code(env, code, dict(env.make_globals(None))), fix)
         part.code = code
         return part
 
@@ -382,13 +408,14 @@ class CompiledTemplate:
         variables: set[str],
         fix_tables: bool = False,
     ) -> _Part:
-        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
         for literal, expr in _LITERALS.items():
-            src = src.replace(literal, expr)
+            source = source.replace(literal, expr)
+        src = _PARAGRAPH_RE.sub(r"\n<w:p\1", source)
         filename = f"{self.name}::{part}"
         holder = _Part(part, src, None, fix_tables)  # type: ignore[arg-type]
+        code_src = _PARAGRAPH_RE.sub(r"{#\n#}<w:p\1", source) if holder.joined else src
         try:
-            ast = env.parse(src, name=filename, filename=filename)
+            ast = env.parse(code_src, name=filename, filename=filename)
             code = env.compile(ast, name=filename, filename=filename)
         except jinja2.TemplateSyntaxError as exc:
             named = re.search(r"tag '(\w+)'|tag name '(\w+)'|'(end\w+)'", exc.message or "")
@@ -398,7 +425,9 @@ class CompiledTemplate:
                 f"template syntax error: {exc.message}" + (f" in {near}" if near else ""),
                 file=self.name, field=part, line=exc.lineno,
             ) from exc
-        holder.template = env.template_class.from_code(env, code, env.make_globals(None))
+        # the environment's globals are fixed once it is made: a flat copy instead of Jinja's ChainMap
+        # over them spares every rendering two walks through the ChainMap (new_context, Context)
+        holder.template = env.template_class.from_code(env, code, dict(env.make_globals(None)))
         holder.code = code
         return holder
 
@@ -483,6 +512,8 @@ class CompiledTemplate:
             raise self._located(exc, part) from exc
         finally:
             _STATE.reset(token)
+        if part.joined:
+            return text
         return text.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
 
     def _located(self, exc: Exception, part: _Part) -> BidgenError:

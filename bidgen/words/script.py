@@ -49,11 +49,15 @@ TRADITIONAL_ONLY = frozenset(_TRAD) - SIMPLIFIED_ONLY
 
 def simplified_chars(text: str) -> list[str]:
     """The simplified-only characters of ``text``, each once, in order of appearance."""
+    if SIMPLIFIED_ONLY.isdisjoint(text):
+        return []
     return list(dict.fromkeys(c for c in text if c in SIMPLIFIED_ONLY))
 
 
 def traditional_chars(text: str) -> list[str]:
     """The traditional-only characters of ``text``, each once, in order of appearance."""
+    if TRADITIONAL_ONLY.isdisjoint(text):
+        return []
     return list(dict.fromkeys(c for c in text if c in TRADITIONAL_ONLY))
 
 
