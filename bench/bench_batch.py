@@ -17,6 +17,10 @@ largest process, next to the targets of issue 10:
 * peak memory flat in the number of deals (``--big`` deals within 1.2× of ``--n``);
 * byte-identical documents on every run and with any ``--jobs``.
 
+The runs use a compiled-template cache of their own (``BIDGEN_CACHE_DIR``): the first run, which
+compiles the templates as a user's first run on a machine does, is timed and printed on its own;
+the timed runs start from the kept templates, as every later run of a user does.
+
 Figures depend on the machine and on what else runs on it: say so when you quote them.
 """
 
@@ -95,6 +99,7 @@ def build_workbook(n: int, folder: Path) -> Path:
 
 
 CPU: dict[int, list[float]] = {}
+ENV: dict[str, str] = {}  # the runs' compiled-template cache (bidgen.docx.compilecache): the bench's own
 
 
 def run_once(workbook: Path, jobs: int, out: Path) -> tuple[float, int, int]:
@@ -104,7 +109,7 @@ def run_once(workbook: Path, jobs: int, out: Path) -> tuple[float, int, int]:
     cmd = [sys.executable, "-c", _PEAK, sys.executable, "-c", _BIDGEN, "batch", str(workbook),
            "-o", str(out), "--jobs", str(jobs), "--rebuild", "--quiet"]
     t = time.perf_counter()
-    res = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    res = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0", **ENV})
     wall = time.perf_counter() - t
     try:
         peak_s, rc_s, cpu_s = res.stdout.split()
@@ -143,6 +148,15 @@ def main() -> None:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at start", flush=True)
         wb = build_workbook(args.n, books)
+        # the first run on a machine compiles the templates and keeps them (bidgen.docx.compilecache);
+        # every later run, as a user's, starts from them: that first run is timed on its own
+        ENV["BIDGEN_CACHE_DIR"] = str(tmp / "compiled")
+        first_jobs = max(args.jobs)
+        first, _, _ = run_once(wb, first_jobs, tmp / "out-first")
+        shutil.rmtree(tmp / "out-first", ignore_errors=True)
+        CPU.pop(first_jobs, None)
+        print(f"first run on this machine (--jobs {first_jobs}, templates compiled and kept): {first:.2f} s; "
+              "the runs below start from the kept templates", flush=True)
         medians: dict[int, float] = {}
         digests: dict[int, str] = {}
         peaks: dict[int, int] = {}
@@ -165,8 +179,8 @@ def main() -> None:
         print()
         print("figure                                   measured      target")
         if 2 in medians:
-            ok = "ok" if medians[2] <= 10 else "MISSED"
-            print(f"{args.n} deals, 2 jobs, wall                {medians[2]:7.2f} s   ≤ 10 s ({ok}; target for 1,000)")
+            ok = ("ok" if medians[2] <= 10 else "MISSED") if args.n == 1000 else "the target is for 1,000 deals"
+            print(f"{args.n} deals, 2 jobs, wall                {medians[2]:7.2f} s   ≤ 10 s ({ok})")
         if 1 in medians and 2 in medians:
             speedup = medians[1] / medians[2]
             ok = "ok" if speedup >= 1.8 else "MISSED"
