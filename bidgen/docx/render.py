@@ -682,13 +682,14 @@ _BLOCKS = (f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}customXml")
 _CELL_START = re.compile(rb"<w:tc[\s>/]")
 # a cell whose first child (after its properties) is a block; a table whose first row comes right
 # after its properties and grid
+# (the properties' content as "text, then tags that are not their end": no per-character lookahead)
 _CELL_WITH_BLOCK = re.compile(
-    rb"<w:tc(?:\s[^>]*)?>(?:<w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>|<w:tcPr/>)?<w:(?:p|tbl|sdt|customXml)[\s>/]",
-    re.DOTALL)
+    rb"<w:tc(?:\s[^>]*)?>(?:<w:tcPr>[^<]*(?:<(?!/w:tcPr>)[^<]*)*</w:tcPr>|<w:tcPr/>)?"
+    rb"<w:(?:p|tbl|sdt|customXml)[\s>/]")
 _TABLE_START = re.compile(rb"<w:tbl[\s>/]")
 _TABLE_WITH_ROW = re.compile(
-    rb"<w:tbl(?:\s[^>]*)?>(?:<w:tblPr>(?:(?!</w:tblPr>).)*</w:tblPr>|<w:tblPr/>)?"
-    rb"(?:<w:tblGrid>(?:(?!</w:tblGrid>).)*</w:tblGrid>|<w:tblGrid/>)?<w:tr[\s>]", re.DOTALL)
+    rb"<w:tbl(?:\s[^>]*)?>(?:<w:tblPr>[^<]*(?:<(?!/w:tblPr>)[^<]*)*</w:tblPr>|<w:tblPr/>)?"
+    rb"(?:<w:tblGrid>[^<]*(?:<(?!/w:tblGrid>)[^<]*)*</w:tblGrid>|<w:tblGrid/>)?<w:tr[\s>]")
 _PARAGRAPH_END = re.compile(rb"</w:p>$|<w:p(?:\s[^>]*)?/>$")
 _ROOT_NAME = re.compile(rb"<([A-Za-z][^\s>/]*)")
 

@@ -267,7 +267,12 @@ def _enclosing_run(xml: str, at: int) -> tuple[str, str] | None:
     t_tag = _T_TAG_RE.match(xml, lt) if lt >= 0 else None
     if t_tag is None or t_tag.end() != xml.find(">", lt) + 1:
         return None
-    r_start = max(xml.rfind("<w:r>", 0, lt), xml.rfind("<w:r ", 0, lt))
+    # the nearest run start before the text ("<w:r>" or "<w:r ...>", not "<w:rPr>"): searched
+    # backwards one candidate at a time, so that a part of runs without attributes is not scanned
+    # to its start for "<w:r " at every mark
+    r_start = xml.rfind("<w:r", 0, lt)
+    while r_start >= 0 and xml[r_start + 4:r_start + 5] not in (">", " "):
+        r_start = xml.rfind("<w:r", 0, r_start)
     if r_start < 0 or xml.find("</w:r>", r_start, lt) >= 0:
         return None
     r_tag = _R_TAG_RE.match(xml, r_start)
