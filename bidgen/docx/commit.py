@@ -28,6 +28,7 @@ that failed.  The previous documents therefore stay as they were, consistent wit
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -112,30 +113,35 @@ def commit_files(files: list[Pending], *, fsync: bool = True, mkdirs: bool = Tru
     temps: list[tuple[Pending, str]] = []
     backups: dict[Path, str] = {}
     replaced: list[Pending] = []
+    made: set[Path] = set()
+    there: dict[Path, os.stat_result | None] = {}  # what each target is now (lstat; None: nothing)
     try:
         # 1. every file to a temporary file beside its target
         for f in files:
             try:
-                if mkdirs:
+                if mkdirs and f.path.parent not in made:
                     f.path.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(f.path.parent)
                 fd, tmp = tempfile.mkstemp(dir=f.path.parent, prefix=f".{f.path.name}.", suffix=".tmp")
             except OSError as exc:
                 raise _err(exc, f.path) from exc
             temps.append((f, tmp))
+            there[f.path] = st = _lstat(f.path)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(f.data)
                     fh.flush()
-                    os.fchmod(fh.fileno(), _target_mode(f.path))
+                    os.fchmod(fh.fileno(), _target_mode(f.path, st))
                     if fsync:
                         os.fsync(fh.fileno())
             except OSError as exc:
                 raise _err(exc, f.path) from exc
         # 2. keep what is there now (a hard link: the original stays in place meanwhile)
         for f, _tmp in temps:
-            if f.path.is_symlink() or not f.path.exists():
+            st = there[f.path]
+            if st is None or stat.S_ISLNK(st.st_mode):
                 continue
-            if f.path.is_dir():
+            if stat.S_ISDIR(st.st_mode):
                 raise WriteError("a folder is in the way of this document; no document of this set "
                                  "was changed", file=str(f.path))
             bak = _backup_name(f.path)
@@ -187,12 +193,18 @@ def _backup_name(path: Path) -> str:
     return name
 
 
-def _target_mode(target: Path) -> int:
+def _lstat(path: Path) -> os.stat_result | None:
     try:
-        if not target.is_symlink():
-            return target.stat().st_mode & 0o7777
+        return os.lstat(path)
     except OSError:
-        pass
+        return None
+
+
+def _target_mode(target: Path, st: os.stat_result | None) -> int:
+    """The mode the new file gets: the replaced file's (``st``, its lstat), else rw-r--r--; a
+    symbolic link's target is not consulted (the link is replaced, never followed)."""
+    if st is not None and not stat.S_ISLNK(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+        return st.st_mode & 0o7777
     return 0o644
 
 
