@@ -688,7 +688,7 @@ def test_a_pool_that_keeps_breaking_ends_the_run_with_the_deals_failed(tmp_path,
         def shutdown(self, wait=True, *, cancel_futures=False):  # noqa: ANN001
             pass
 
-    monkeypatch.setattr(run, "_executor", lambda jobs: Broken())
+    monkeypatch.setattr(run, "_executor", lambda jobs, warm=None: Broken())
     path, _wb = _sample_workbook(tmp_path)
     result = run_batch(path, tmp_path / "out", BatchOptions(jobs=2))
     assert [r.status for r in result.results] == ["failed", "failed"]

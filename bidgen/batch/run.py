@@ -139,28 +139,65 @@ class OutputClash_(ValidationErrors):
     """Two deals would write the same path (exit 2, nothing written)."""
 
 
-def _warm_up(shared: Shared, locales: Iterable[str]) -> None:
-    """Load what every deal needs once, before worker processes are forked from this one."""
+@dataclass(frozen=True)
+class _Warm:
+    """What a worker loads as it starts: the library and the built-in templates of these locales."""
+
+    library_dirs: tuple[Path, ...] = ()
+    locales: tuple[str, ...] = ()
+
+
+def _warm_up(warm: _Warm) -> None:
+    """Load what every deal needs once (a worker, as it starts: see :func:`_start_pool`)."""
     from bidgen.documents.output import load_library, template_path
     from bidgen.docx.render import CompiledTemplate
 
-    load_library(shared.library_dirs)
-    for loc in set(locales):
+    try:
+        load_library(warm.library_dirs)
+    except Exception:  # noqa: BLE001 - only a head start: each deal's own job reports what fails
+        pass
+    for loc in warm.locales:
         for kind in ("proposal", "bid", "memo", "brief"):
             try:
                 CompiledTemplate.load(template_path(kind, loc))
-            except Exception:  # noqa: BLE001 - only a head start: a deal's own job reports its locale
+            except Exception:  # noqa: BLE001 - as above
                 pass
 
 
-def _worker_init(driver: int) -> None:
-    """In a forked worker: a render watchdog of its own (threads do not survive a fork), and an
-    end together with the driver: a worker whose driver was killed (SIGTERM, SIGKILL, the OOM
-    killer) would otherwise live on, blocked writing a result nobody reads."""
+def _builtin_locales() -> tuple[str, ...]:
+    """The locales bidgen has built-in templates for (each kind's ``<kind>.<locale>.docx``)."""
+    from bidgen.documents.output import templates_dir
+
+    return tuple(sorted(p.name.split(".")[1] for p in templates_dir().glob("proposal.*.docx")))
+
+
+def _start_pool(jobs: int, options: BatchOptions) -> Executor | None:
+    """The worker processes, started before the workbook is planned: each loads the library and
+    the templates (from the compiled-template cache, :mod:`bidgen.docx.compilecache`) while the
+    driver plans, instead of the driver loading them first and the workers starting after."""
+    warm = _Warm(tuple(options.library_dirs), (options.locale,) if options.locale else _builtin_locales())
+    pool = _executor(jobs, warm)
+    try:
+        pool.submit(_started)  # the pool forks its workers on its first job
+    except BrokenExecutor:
+        pass  # the run's first deal meets it again, and the run replaces the pool
+    return pool
+
+
+def _started() -> None:
+    """The first job of a pool: none (submitting it starts the workers)."""
+
+
+def _worker_init(driver: int, warm: _Warm | None = None) -> None:
+    """In a forked worker: a render watchdog of its own (threads do not survive a fork), an end
+    together with the driver (a worker whose driver was killed by SIGTERM, SIGKILL or the OOM
+    killer would otherwise live on, blocked writing a result nobody reads), then ``warm``."""
     from bidgen import sandbox
 
     sandbox._WATCHDOG = sandbox._Watchdog()
     _die_with(driver)
+    if warm is not None:
+        _warm_up(warm)
 
 
 def _die_with(driver: int) -> None:
@@ -182,16 +219,16 @@ def _die_with(driver: int) -> None:
         os._exit(1)
 
 
-def _executor(jobs: int) -> Executor:
+def _executor(jobs: int, warm: _Warm | None = None) -> Executor:
     if jobs <= 1:
         return InlineExecutor()
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
-    # fork: the workers start with what the driver has loaded (library, compiled templates)
+    # fork: the workers start at once with what the driver has imported
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                               initargs=(os.getpid(),))
+                               initargs=(os.getpid(), warm))
 
 
 def _select(ids: list[str], only: Sequence[str]) -> list[str]:
@@ -242,12 +279,25 @@ def run_batch(
     executor as soon as they are complete (:meth:`~bidgen.inputs.workbook.Plan.deals`).  Reading
     the cells for their columns, validating and locating errors is the per-deal job's work.
     """
+    started = time.perf_counter()
+    outdir = Path(outdir)
+    jobs = options.jobs or os.cpu_count() or 1
+    # the workers start now and load the templates while the workbook is planned
+    pool = _start_pool(jobs, options) if executor is None and jobs > 1 else None
+    try:
+        return _plan_and_run(workbook, outdir, options, executor, pool, progress, started)
+    except BaseException:
+        if pool is not None:
+            _stop(pool)  # a workbook that cannot be read, Ctrl-C: the workers end now
+        raise
+
+
+def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, executor: Executor | None,
+                  pool: Executor | None, progress: Progress | None, started: float) -> BatchResult:
     from bidgen.checks import load_policy
     from bidgen.inputs.tables import open_workbook
     from bidgen.inputs.workbook import plan_workbook
 
-    started = time.perf_counter()
-    outdir = Path(outdir)
     with open_workbook(workbook) as src:
         plan = plan_workbook(src)
         ids = _select(plan.ids, options.only)
@@ -266,8 +316,7 @@ def run_batch(
                              if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
         rows = (r for r in plan.deals(src) if r.id in wanted)
         result.writer = ReportWriter(outdir, xlsx=options.report)
-        _run(rows, ids, folders, shared, options, executor, progress,
-             options.locale and {options.locale} or plan.locales, outdir, result.writer)
+        _run(rows, ids, folders, shared, options, executor, pool, progress, outdir, result.writer)
         result.unassigned += [str(e) for e in plan.late_orphans
                               if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
     result.results = _Results(result.writer, outdir)
@@ -286,11 +335,12 @@ def run_batch(
 
 
 def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: Shared, options: BatchOptions,
-         executor: Executor | None, progress: Progress | None, locales: Iterable[str], outdir: Path,
+         executor: Executor | None, started: Executor | None, progress: Progress | None, outdir: Path,
          writer: ReportWriter) -> None:
     """Each deal's rows through the executor (a bounded window of jobs in flight), each result
     written as it comes back and added to the report in the workbook's order (the report keeps
-    them: nothing of a deal stays in memory once its row is written)."""
+    them: nothing of a deal stays in memory once its row is written).  ``executor`` is the
+    caller's; else the run's own pool (``started``, or one process when ``--jobs 1``)."""
     import warnings
 
     from bidgen.documents.output import write_set
@@ -315,9 +365,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
 
     jobs = options.jobs or os.cpu_count() or 1
     own = executor is None
-    if own and total and jobs > 1:
-        _warm_up(shared, locales)
-    pool = executor if executor is not None else _executor(min(jobs, max(1, total)))
+    pool = executor if executor is not None else started or _executor(1)
     restarts = 0
     retried: set[str] = set()
     try:
@@ -340,7 +388,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                         report_progress(r)
                         return
                     _stop(pool)
-                    pool = _executor(min(jobs, max(1, total)))
+                    pool = _executor(min(jobs, max(1, total)), _Warm(shared.library_dirs, ()))
                     restarts += 1
             fut.job = job  # type: ignore[attr-defined]
             pending.add(fut)
