@@ -153,7 +153,27 @@ def _limited_range(*args: int) -> Iterator[int]:
 
 
 class _CodeGenerator(CodeGenerator):
-    """Compiles ``a ~ b`` through :meth:`LimitedSandbox.checked_concat`."""
+    """Compiles ``a ~ b`` through :meth:`LimitedSandbox.checked_concat`, and a printed value
+    through :attr:`LimitedSandbox.finalize_escape` where the environment has one."""
+
+    def _fused(self, frame: Frame, finalize: Any) -> bool:
+        """Whether ``{{ x }}`` compiles to ``environment.finalize_escape(x)`` rather than Jinja's
+        ``escape(environment.finalize(x))``: with autoescape on, a plain finalizer and a fused one."""
+        return (not frame.eval_ctx.volatile and bool(frame.eval_ctx.autoescape)
+                and finalize.src == "environment.finalize("
+                and getattr(self.environment, "finalize_escape", None) is not None)
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:  # noqa: D102
+        if self._fused(frame, finalize):
+            self.write("environment.finalize_escape(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:  # noqa: D102
+        if self._fused(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: D102
         if frame.eval_ctx.volatile:
@@ -178,6 +198,10 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with the time and size limits of the module doc."""
 
     code_generator_class = _CodeGenerator
+
+    #: ``escape(finalize(value))`` in one call, for an environment with autoescape and a finalizer
+    #: (see :func:`bidgen.docx.render.make_environment`); None: Jinja's two calls.
+    finalize_escape: Callable[[Any], Any] | None = None
 
     intercepted_binops = frozenset({"*", "**", "+", "%", "//", "<<"})
 

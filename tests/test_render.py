@@ -479,3 +479,24 @@ def test_a_paragraph_inside_a_tag_keeps_plain_line_breaks() -> None:
     assert not render._joinable('<w:p>{{ a ~\n<w:p> b }}</w:p>')
     assert not render._joinable('<w:p>{% raw %}{{ a }}{% endraw %}</w:p>')
     assert not render._joinable('<w:p>{# note #}</w:p>')
+
+
+def test_printed_values_go_through_one_call_that_cleans_and_escapes_as_before() -> None:
+    """``{{ x }}`` compiles to one call (finalize_escape) that prints exactly what Jinja's
+    ``escape(finalize(x))`` prints; a plain text goes out as it is."""
+    from decimal import Decimal
+
+    from markupsafe import Markup, escape
+
+    env = make_environment()
+    code = env.compile("{{ x }}", raw=True)
+    assert "environment.finalize_escape(" in code and "escape(environment.finalize(" not in code
+    values = ["plain", "A & B <c> 'd' \"e\"", "two\nlines\tand tab", "bad\x01char", Markup("<b>x</b>"),
+              3, Decimal("1.50"), "", "中文，全角"]
+    for value in values:
+        assert render._finalize_escaped(value) == escape(render._finalize(value))
+    assert render._finalize_escaped("plain") is not None and type(render._finalize_escaped("plain")) is str
+    with pytest.raises(RenderError, match="None"):
+        render._finalize_escaped(None)
+    tpl = env.from_string("{{ a }}|{{ b }}|{% autoescape false %}{{ a }}{% endautoescape %}")
+    assert tpl.render(a="x<y", b=Markup("<w:br/>")) == "x&lt;y|<w:br/>|x<y"

@@ -28,6 +28,7 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, meta
+from markupsafe import escape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bidgen.sandbox import LimitedSandbox, RenderLimit, render_limited
@@ -142,6 +143,19 @@ _PARAGRAPH_RE = re.compile(r"<w:p([ >])")
 _COMMENT_OR_RAW_RE = re.compile(r"\{#|\{%[-+]?\s*raw\b")
 
 
+#: What a printed text must not hold to go out as it is: characters :func:`_finalize` cleans, and
+#: characters autoescape escapes.
+_NOT_AS_IS_RE = re.compile(f"{SPECIAL_CHARS_RE.pattern}|[&<>'\"]")
+
+
+def _finalize_escaped(value: Any) -> Any:
+    """``escape(_finalize(value))``, what autoescape prints, in one call: a text with nothing to
+    clean or escape (most values: names, figures, dates) goes out as it is."""
+    if value.__class__ is str and not _NOT_AS_IS_RE.search(value):
+        return value
+    return escape(_finalize(value))
+
+
 def _joinable(lined: str) -> bool:
     """Whether a part's source with a line break before each paragraph (``lined``) is compiled
     with those breaks as Jinja comments (``{#\n#}``) rather than as text.
@@ -165,6 +179,7 @@ def make_environment(filters: Mapping[str, Any] | None = None) -> ImmutableSandb
     env = LimitedSandbox(
         undefined=StrictUndefined, autoescape=True, finalize=_finalize, cache_size=0
     )
+    env.finalize_escape = _finalize_escaped
     env.filters["term"] = term_filter
     if filters:
         env.filters.update(filters)
