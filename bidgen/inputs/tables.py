@@ -247,12 +247,26 @@ def _entity(m: re.Match[str]) -> str:
     return _NAMED[m.group(3)]
 
 
+_ENTITIES: dict[str, str] = {}  # each reference met (``&#24352;``) and its character: a few thousand at most
+
+
+def _known_entity(m: re.Match[str]) -> str:
+    ref = m.group()
+    char = _ENTITIES.get(ref)
+    if char is None:
+        char = _entity(m)
+        if len(_ENTITIES) >= 20_000:  # (references can be spelled in endless ways: &#065;, &#0065;, …)
+            _ENTITIES.clear()
+        _ENTITIES[ref] = char
+    return char
+
+
 def _text(raw: bytes) -> str:
     """XML character data → text: XML's entities and character references and OOXML's
     ``_xHHHH_`` escapes resolved."""
     text = raw.decode("utf-8")
     if "&" in text:
-        text = _ENTITY.sub(_entity, text)
+        text = _ENTITY.sub(_known_entity, text)
     if "_x" in text:
         text = _XESC.sub(lambda m: chr(int(m.group(1), 16)), text)
     return text
@@ -260,6 +274,8 @@ def _text(raw: bytes) -> str:
 
 def _inline_text(body: bytes) -> str:
     """The text of an inline string's ``<is>`` body (its runs joined, phonetic guides left out)."""
+    if body.startswith(b"<t>") and body.endswith(b"</t>") and body.count(b"<") == 2:  # one plain run, the usual
+        return _text(body[3:-4])
     if b"rPh" in body:
         body = _RPH.sub(b"", body)
     return "".join(_text(t.group(1) or b"") for t in _T.finditer(body))
@@ -446,7 +462,7 @@ class _Decoder:
         if f and not v and not inline:
             return Raw((None, fmt, False, True))
         if t == b"inlineStr":
-            value = self.text(inline, True)
+            value = _inline_text(inline)  # (kept by its tail: the memo of texts is not needed)
         elif t == b"s":
             value = self.strings[int(v)]
         else:
