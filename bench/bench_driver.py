@@ -4,6 +4,7 @@ Run by hand (never a timed test)::
 
     python bench/bench_driver.py                 # the 1,000-deal workbook of bench_batch.py
     python bench/bench_driver.py --n 10000       # and its peak memory at 10,000 deals
+    python bench/bench_driver.py --distinct      # every cell's value made unique (but the ids)
 
 Phases (``time.process_time``, one process, median of ``--repeats``):
 
@@ -13,6 +14,11 @@ Phases (``time.process_time``, one process, median of ``--repeats``):
 * send: pickling each deal's job and the shared resources, as the executor does per deal;
 * read: each deal's cells read for their columns, validated and located (the per-deal job's
   first step, :func:`bidgen.inputs.workbook.read_deal`; it runs in the workers).
+
+``--distinct`` reads a copy of the workbook whose every text and number (but the deal ids) is made
+unique, so that no cell recurs from deal to deal: the worst case for the table of decoded cells
+(see docs/input.md, "Reading large workbooks"); its cells are no longer valid, so "read" then
+times reading errors.
 
 CPU seconds are steadier than walls on a shared machine; say what else ran when you quote them.
 """
@@ -37,6 +43,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--keep", type=Path, default=Path("/tmp/bench-batch-books"),
                     help="folder for the workbooks (kept between runs)")
+    ap.add_argument("--distinct", action="store_true", help="make every cell's value unique (but the ids)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_batch import build_workbook
@@ -48,6 +55,8 @@ def main() -> None:
 
     args.keep.mkdir(parents=True, exist_ok=True)
     book = build_workbook(args.n, args.keep)
+    if args.distinct:
+        book = distinct_copy(book, args.keep / f"distinct-{book.name}")
     load = os.getloadavg()[0]
     figures: dict[str, list[float]] = {"plan": [], "group": [], "send": [], "read": []}
     for _ in range(args.repeats):
@@ -81,6 +90,39 @@ def main() -> None:
         where = "workers" if name == "read" else "driver"
         print(f"  {name:6} {med:6.2f} s CPU ({med / args.n * 1000:.2f} ms per deal, {where})")
     print(f"  sent to a worker per deal: {sent / args.n / 1024:.1f} KiB; peak RSS of this process {peak:.0f} MiB")
+
+
+def distinct_copy(book: Path, out: Path) -> Path:
+    """``book`` with every text and number of its data rows made unique, but the cells of column A
+    and the deal ids elsewhere (so that the deals and their rows stay together)."""
+    import itertools
+    import re
+    import zipfile
+
+    if out.exists() and out.stat().st_mtime >= book.stat().st_mtime:
+        return out
+    serial = itertools.count()
+
+    def text(m: re.Match[bytes]) -> bytes:
+        return b"<t>" + m.group(1) + b" " + str(next(serial)).encode() + b"</t>"
+
+    def number(m: re.Match[bytes]) -> bytes:
+        return b"<v>" + m.group(1) + (b"" if b"." in m.group(1) else b".") + b"0" + str(next(serial)).encode() + b"</v>"
+
+    def cell(m: re.Match[bytes]) -> bytes:
+        c = m.group(0)
+        if c.startswith(b'<c r="A') or re.search(rb"<t>D-[0-9]+</t>", c):
+            return c
+        return re.sub(rb"<v>([0-9.]+)</v>", number, re.sub(rb"<t>([^<]*)</t>", text, c))
+
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                head, sep, rest = data.partition(b'<row r="2"')
+                data = head + sep + re.sub(rb'<c r="[^"]*".*?</c>', cell, rest, flags=re.S)
+            zout.writestr(info, data)
+    return out
 
 
 if __name__ == "__main__":
