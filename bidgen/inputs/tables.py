@@ -402,7 +402,9 @@ class _Decoder:
     same texts recur from deal to deal; bounded, so memory stays flat)."""
 
     MEMO = 50_000
-    HELD = 8 << 20  # bytes of cell tails held by :attr:`cells` at most
+    #: bytes :attr:`cells` may hold (its tails, plus :attr:`ENTRY` for each entry's objects) before it is emptied
+    HELD = 4 << 20
+    ENTRY = 256  # about what an entry holds besides its tail: the key object, the dict slot, the cell and its value
 
     def __init__(self, strings: list[str], formats: list[str], epoch: Any) -> None:
         from openpyxl.styles.numbers import is_date_format
@@ -488,7 +490,7 @@ class _Decoder:
             cell = known.get(tail, _MISS)
             if cell is _MISS:
                 cell = self.cell(tail)
-                size = len(tail)
+                size = len(tail) + self.ENTRY
                 if size <= 4096:  # long texts rarely recur: not worth holding
                     self.held += size
                     if self.held > self.HELD:
