@@ -283,16 +283,17 @@ class Plan:
                 return None
             return self.unit.get((sheet, rid))
         record = self.owner_of.get(sheet)
-        owner = _text_at(cells, 0) if record is not None else None
-        if owner is None:
+        cell = cells[0] if record is not None and cells else None  # the owner's id (what _text_at gives)
+        if cell is None or cell.uncached or not isinstance(cell.value, str):
             return None
-        return self.unit.get((record, owner))  # type: ignore[arg-type]
+        return self.unit.get((record, cell.value.strip()))  # type: ignore[arg-type]
 
     def deals(self, src: Source) -> Iterator[DealRows]:
         """Each deal's rows, in the order of sheet 'deals'.  The records of no deal are read after
         the deals, and their problems added to :attr:`late_orphans`."""
         cursors: dict[str, Iterator[Row]] = {name: iter(src.rows(name)) for name in self.last}
         pending: dict[int, dict[str, list[Row]]] = {}
+        unit_of = self.unit_of
         for u in range(self.units):
             for sheet, last in self.last.items():
                 if last[u] < 0 or sheet not in cursors:
@@ -303,7 +304,7 @@ class Plan:
                     if row is None:
                         del cursors[sheet]
                         break
-                    owner = self.unit_of(sheet, row)
+                    owner = unit_of(sheet, row)
                     if owner is not None and owner >= u:
                         pending.setdefault(owner, {}).setdefault(sheet, []).append(row)
                     if row[0] >= last[u]:
