@@ -17,7 +17,9 @@ Rules (documented in docs/library.md):
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -74,9 +76,39 @@ class Selection:
     reason: str
 
 
+@lru_cache(maxsize=1024)
 def norm_industry(value: str | None) -> str:
     """``Financial Services`` → ``financial-services``."""
     return re.sub(r"[\s_]+", "-", (value or "").strip().lower())
+
+
+@dataclass(frozen=True)
+class _Conditions:
+    """An entry's hard conditions as :func:`match` compares them (worked out once per entry)."""
+
+    vocabulary: tuple[str, ...]  # declared vocabulary parameters a deal must provide
+    tiers: tuple[str, ...]
+    industries: tuple[str, ...]  # normalised (norm_industry)
+    countries: tuple[str, ...]  # upper case; an etiquette entry's ``countries`` when ``when`` names none
+    skus: frozenset[str]  # upper case; a FAB table's ``products`` when ``when`` names none
+
+
+_CONDITIONS: "weakref.WeakKeyDictionary[Entry, _Conditions]" = weakref.WeakKeyDictionary()
+
+
+def _conditions(entry: "Entry") -> _Conditions:
+    found = _CONDITIONS.get(entry)
+    if found is None:
+        w = entry.when
+        found = _Conditions(
+            vocabulary=tuple(p for p in entry.params if p in VOCABULARY and p not in ALWAYS_KNOWN),
+            tiers=tuple(w.tier),
+            industries=tuple(norm_industry(i) for i in w.industry),
+            countries=tuple(c.upper() for c in (list(w.country) or list(getattr(entry.model, "countries", [])))),
+            skus=frozenset(s.upper() for s in (list(w.sku) or list(getattr(entry.model, "products", [])))),
+        )
+        _CONDITIONS[entry] = found
+    return found
 
 
 def _size_ok(entry: "Entry", facts: SelectionFacts) -> tuple[bool, str | None]:
@@ -100,24 +132,22 @@ def match(entry: "Entry", facts: SelectionFacts) -> tuple[bool, list[str]]:
     w = entry.when
     if not w.auto:
         return False, []
-    if facts.provided is not None and any(p in VOCABULARY and p not in ALWAYS_KNOWN and p not in facts.provided
-                                          for p in entry.params):
+    cond = _conditions(entry)
+    if facts.provided is not None and any(p not in facts.provided for p in cond.vocabulary):
         return False, []
     hits: list[str] = []
-    countries = list(w.country) or list(getattr(entry.model, "countries", []))
-    skus_wanted = list(w.sku) or list(getattr(entry.model, "products", []))
-    checks: list[tuple[list[str], str | None, str]] = [
-        (list(w.tier), facts.tier, "tier"),
-        ([norm_industry(i) for i in w.industry], norm_industry(facts.industry) or None, "industry"),
-        ([c.upper() for c in countries], (facts.country or "").upper() or None, "country"),
-    ]
+    checks: tuple[tuple[tuple[str, ...], str | None, str], ...] = (
+        (cond.tiers, facts.tier, "tier"),
+        (cond.industries, (norm_industry(facts.industry) or None) if cond.industries else None, "industry"),
+        (cond.countries, (facts.country or "").upper() or None, "country"),
+    )
     for allowed, value, label in checks:
         if allowed:
             if value is None or value not in allowed:
                 return False, []
             hits.append(f"{label} {value}")
-    if skus_wanted:
-        skus = {s.upper() for s in skus_wanted} & {s.upper() for s in facts.skus}
+    if cond.skus:
+        skus = cond.skus & {s.upper() for s in facts.skus}
         if not skus:
             return False, []
         hits.append("sells " + ", ".join(sorted(skus)))
@@ -156,7 +186,7 @@ def _order(selection: Selection, facts: SelectionFacts) -> tuple[int, int, str]:
     entry = selection.entry
     group = entry.group or ""
     pos = GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER)
-    wanted = {s.upper() for s in list(entry.when.sku) or list(getattr(entry.model, "products", []))}
+    wanted = _conditions(entry).skus
     sku_pos = next((i for i, s in enumerate(facts.skus) if s.upper() in wanted), len(facts.skus))
     return pos, sku_pos, entry.id
 
