@@ -581,8 +581,10 @@ def _fold_date(value: str) -> str:
 def _base64_lines(data: bytes) -> bytes:
     """``data`` in base64, 76 characters a line, each line ending in CRLF (as the generator
     writes a base64 body under a 78-character policy)."""
-    encoded = base64.b64encode(data)
     step = _MAXLEN // 4 * 4
+    if step == 76:  # base64.encodebytes writes lines of 76 characters (in C), each ending in LF
+        return base64.encodebytes(data).replace(b"\n", b"\r\n")
+    encoded = base64.b64encode(data)
     return b"".join(encoded[i:i + step] + b"\r\n" for i in range(0, len(encoded), step))
 
 
