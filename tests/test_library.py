@@ -250,10 +250,22 @@ def test_compiled_once(lib: Library) -> None:
     from bidgen.library.render import compile_text
 
     entry = lib.get("sla.by-tier")
-    entry.render("en_US")
-    hits = compile_text.cache_info().hits
-    entry.render("en_US")
-    assert compile_text.cache_info().hits > hits
+    entry.render("en_US", {"response_hours": 5})
+    info = compile_text.cache_info()
+    text = " ".join(entry.render("en_US", {"response_hours": 7}).paragraphs)  # rendered again: other values
+    after = compile_text.cache_info()
+    assert "7 hours" in text and after.misses == info.misses and after.hits > info.hits
+
+
+def test_rendered_entries_are_memoised_as_copies(lib: Library) -> None:
+    """A rendered entry comes from the memo the second time, as a copy of its own: changing what one
+    caller got changes nothing another gets."""
+    entry = lib.get("sla.by-tier")
+    first = entry.render("en_US", {"tier": "strategic"})
+    first.paragraphs.append("changed")
+    second = entry.render("en_US", {"tier": "strategic"})
+    assert "changed" not in second.paragraphs and second.paragraphs == first.paragraphs[:-1]
+    assert entry.render("en_US", {"tier": "regular"}).paragraphs != second.paragraphs
 
 
 # -- selection -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Generic, Iterator, Mapping, TypeVar
 
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
@@ -163,7 +163,15 @@ class Entry:
         if "currency" in self.params and (params or {}).get("currency") is None:
             values["currency"] = currency
         ctx = {**values, LOCALE_VAR: normalize_locale(locale), CURRENCY_VAR: currency}
-        return self._render_kind(loc, ctx)
+        key = _entry_key(self, loc, ctx)
+        if key is not None:
+            done = _ENTRIES.get(key)
+            if done is not None:
+                return _copy(done)
+        rendered = self._render_kind(loc, ctx)
+        if key is not None:
+            _ENTRIES.put(key, _copy(rendered))
+        return rendered
 
     def _render_kind(self, loc: str, ctx: dict[str, Any]) -> Rendered:
         text: Any = self.model.text[loc]  # type: ignore[attr-defined]
@@ -227,6 +235,7 @@ def _need_text(item: Any) -> str:
 _ALWAYS_READ = (LOCALE_VAR, CURRENCY_VAR)
 _ATOMS = (str, int, bool, _dt.date, _dt.datetime, type(None))
 _Key = tuple[Any, ...]
+_V = TypeVar("_V")
 
 
 def _frozen(value: Any) -> Any:
@@ -254,24 +263,40 @@ def _text_key(source: str, ctx: Mapping[str, Any]) -> _Key | None:
     return (source, values, limits)
 
 
-class _Memo:
-    """A bounded, thread-safe map of rendered texts, least recently used first out."""
+def _entry_key(entry: Entry, loc: str, ctx: Mapping[str, Any]) -> _Key | None:
+    """The memo key of rendering ``entry`` in ``loc`` with ``ctx`` (its declared parameters, resolved,
+    and the locale and currency its filters format for), or None when a value cannot be keyed."""
+    try:
+        values = tuple((name, _frozen(value)) for name, value in ctx.items())
+    except TypeError:
+        return None
+    return (entry, loc, values, current())
+
+
+def _copy(r: Rendered) -> Rendered:
+    """A copy of ``r`` whose lists and mappings are its own (the memo's never leave it)."""
+    return Rendered(r.id, r.kind, r.title, paragraphs=list(r.paragraphs), parts=dict(r.parts),
+                    rows=[dict(row) for row in r.rows], notes=list(r.notes))
+
+
+class _Memo(Generic[_V]):
+    """A bounded, thread-safe map, least recently used first out."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[_Key, str] = OrderedDict()
+        self._items: OrderedDict[_Key, _V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: _Key) -> str | None:
+    def get(self, key: _Key) -> _V | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: _Key, text: str) -> None:
+    def put(self, key: _Key, value: _V) -> None:
         with self._lock:
-            self._items[key] = text
+            self._items[key] = value
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
@@ -280,4 +305,7 @@ class _Memo:
             self._items.clear()
 
 
-_RENDERED = _Memo(8192)
+#: Rendered texts (by source, the values they read, locale, currency, limits) and rendered entries
+#: (by entry, locale, resolved parameters, limits).
+_RENDERED: _Memo[str] = _Memo(8192)
+_ENTRIES: _Memo[Rendered] = _Memo(2048)
