@@ -500,3 +500,17 @@ def test_printed_values_go_through_one_call_that_cleans_and_escapes_as_before() 
         render._finalize_escaped(None)
     tpl = env.from_string("{{ a }}|{{ b }}|{% autoescape false %}{{ a }}{% endautoescape %}")
     assert tpl.render(a="x<y", b=Markup("<w:br/>")) == "x&lt;y|<w:br/>|x<y"
+
+
+def test_a_cached_template_follows_its_path_to_the_file_it_leads_to_now(tmp_path: Path) -> None:
+    """The compiled-template cache is keyed by the file a path leads to (device, inode, mtime,
+    size): a link turned to another template gives that template, never the cached one."""
+    one = build_template(tmp_path / "one.docx", ["One {{ x }}"])
+    two = build_template(tmp_path / "two.docx", ["Two {{ x }}"])
+    link = tmp_path / "current.docx"
+    link.symlink_to(one)
+    assert read_docx(CompiledTemplate.load(link).render({"x": "1"})).paragraphs == ["One 1"]
+    assert CompiledTemplate.load(link) is CompiledTemplate.load(link)
+    link.unlink()
+    link.symlink_to(two)
+    assert read_docx(CompiledTemplate.load(link).render({"x": "2"})).paragraphs == ["Two 2"]

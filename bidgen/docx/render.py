@@ -269,13 +269,17 @@ class CompiledTemplate:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, env: jinja2.Environment | None = None) -> CompiledTemplate:
-        """Read and compile a template, cached by (path, mtime, size) when ``env`` is None."""
+        """Read and compile a template, cached by (path, file, mtime, size) when ``env`` is None.
+
+        The file is told by its device and inode (what the path leads to now, through any link),
+        so one ``stat`` per call is all a cached template costs; the path as written is part of
+        the key because messages name it."""
         p = Path(path)
         try:
             st = p.stat()
         except OSError as exc:
             raise TemplateError(f"cannot read template: {exc.strerror or exc}", file=str(p)) from exc
-        key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+        key = (str(p), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
         if env is None:
             with _CACHE_LOCK:
                 cached = _CACHE.get(key)
@@ -771,7 +775,7 @@ def _undefined_name(exc: jinja2.UndefinedError) -> str:
     return msg
 
 
-_CACHE: OrderedDict[tuple[str, int, int], CompiledTemplate] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, int, int, int, int], CompiledTemplate] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_MAX = 32
 
