@@ -491,10 +491,12 @@ def test_printed_values_go_through_one_call_that_cleans_and_escapes_as_before() 
     env = make_environment()
     code = env.compile("{{ x }}", raw=True)
     assert "environment.finalize_escape(" in code and "escape(environment.finalize(" not in code
-    values = ["plain", "A & B <c> 'd' \"e\"", "two\nlines\tand tab", "bad\x01char", Markup("<b>x</b>"),
+    values = ["plain", "A & B <c> 'd' \"e\"", "two\nlines\tand tab", Markup("<b>x</b>"),
               3, Decimal("1.50"), "", "中文，全角"]
     for value in values:
         assert render._finalize_escaped(value) == escape(render._finalize(value))
+    with pytest.warns(XmlCharWarning, match="U\\+0001"):
+        assert render._finalize_escaped("bad\x01char") == "badchar"
     assert render._finalize_escaped("plain") is not None and type(render._finalize_escaped("plain")) is str
     with pytest.raises(RenderError, match="None"):
         render._finalize_escaped(None)
