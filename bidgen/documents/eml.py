@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from email import policy
 from email._encoded_words import encode as _ew_encode  # the generator's own encoder
+from email._encoded_words import encode_q as _ew_encode_q
 from email.contentmanager import _encode_text  # the body encoding set_content chooses
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -394,10 +395,19 @@ _MSGID_RE = re.compile(r"<[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*@[A-Za-z0-9-]+(?:\.
 _FILENAME_RE = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
 
 
+#: The bytes ``q`` encoding writes as one character (letters, digits, ``-!*+/``, space as ``_``);
+#: every other byte takes three (``=XX``).
+_Q_ONE = bytes(b for b in range(256) if len(_ew_encode_q(bytes([b]))) == 1)
+
+
 def _ew(text: str) -> str:
     """``text`` as one RFC 2047 encoded word, as the standard library writes it (utf-8; ``q`` unless
-    ``b`` is shorter by five characters or more)."""
-    return _ew_encode(text, charset="utf-8")
+    ``b`` is shorter by five characters or more: the lengths compared here in C, where the standard
+    library counts ``q`` byte by byte)."""
+    data = text.encode("utf-8")
+    q_len = len(data) + 2 * len(data.translate(None, _Q_ONE))
+    b_len = (len(data) + 2) // 3 * 4
+    return _ew_encode(text, charset="utf-8", encoding="q" if q_len - b_len < 5 else "b")
 
 
 def _ew_fold(prefix: str, text: str) -> str:

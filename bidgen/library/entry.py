@@ -80,7 +80,8 @@ class Entry:
         undeclared name is an error.  ``None`` means "not given" (the default applies).
         """
         given = dict(params or {})
-        for name in given:
+        # names of the shared vocabulary are always fine (all of a document's, checked at once)
+        for name in () if given.keys() <= VOCABULARY.keys() else given:
             if name not in self.params and name not in VOCABULARY:
                 hint = did_you_mean(name, list(self.params) + list(VOCABULARY))
                 raise self._error(f"unknown parameter {name!r}{hint}", f"params.{name}")
