@@ -169,8 +169,13 @@ def quantize_money(amount: Decimal, currency: str) -> Decimal:
     """Round ``amount`` to the currency's minor unit, half up."""
     if not isinstance(amount, Decimal):
         raise TypeError(f"money must be Decimal, not {type(amount).__name__}")
-    exp = Decimal(1).scaleb(-currency_digits(currency))
-    return amount.quantize(exp, rounding=ROUND_HALF_UP)
+    return amount.quantize(_minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=64)
+def _minor_unit(currency: str) -> Decimal:
+    """The currency's minor unit as a quantum: ``Decimal('0.01')`` for CNY, ``Decimal('1')`` for JPY."""
+    return Decimal(1).scaleb(-currency_digits(currency))
 
 
 def _num_pattern(digits: int) -> str:
