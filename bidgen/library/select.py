@@ -97,18 +97,24 @@ _CONDITIONS: "weakref.WeakKeyDictionary[Entry, _Conditions]" = weakref.WeakKeyDi
 
 
 def _conditions(entry: "Entry") -> _Conditions:
-    found = _CONDITIONS.get(entry)
+    try:
+        found = _CONDITIONS.get(entry)
+    except TypeError:  # an object that cannot be weakly referenced (a stand-in): worked out each time
+        return _work_out(entry)
     if found is None:
-        w = entry.when
-        found = _Conditions(
-            vocabulary=tuple(p for p in entry.params if p in VOCABULARY and p not in ALWAYS_KNOWN),
-            tiers=tuple(w.tier),
-            industries=tuple(norm_industry(i) for i in w.industry),
-            countries=tuple(c.upper() for c in (list(w.country) or list(getattr(entry.model, "countries", [])))),
-            skus=frozenset(s.upper() for s in (list(w.sku) or list(getattr(entry.model, "products", [])))),
-        )
-        _CONDITIONS[entry] = found
+        found = _CONDITIONS[entry] = _work_out(entry)
     return found
+
+
+def _work_out(entry: "Entry") -> _Conditions:
+    w = entry.when
+    return _Conditions(
+        vocabulary=tuple(p for p in entry.params if p in VOCABULARY and p not in ALWAYS_KNOWN),
+        tiers=tuple(w.tier),
+        industries=tuple(norm_industry(i) for i in w.industry),
+        countries=tuple(c.upper() for c in (list(w.country) or list(getattr(entry.model, "countries", [])))),
+        skus=frozenset(s.upper() for s in (list(w.sku) or list(getattr(entry.model, "products", [])))),
+    )
 
 
 def _size_ok(entry: "Entry", facts: SelectionFacts) -> tuple[bool, str | None]:
