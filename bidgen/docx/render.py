@@ -472,7 +472,7 @@ class CompiledTemplate:
             rendered[CORE_PART] = self._render_core(context, illegal_chars)
         extra = self._add_images(sinks, rendered)
         members = [
-            deflate_member(m.name, rendered[m.name]) if m.name in rendered else self._packed[m.name]
+            _packed_part(m.name, rendered[m.name]) if m.name in rendered else self._packed[m.name]
             for m in self._members
         ]
         members += [deflate_member(name, data) for name, data in extra]
@@ -657,6 +657,24 @@ class CompiledTemplate:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+_SMALL_PART = 4096
+_PACKED_SMALL: dict[tuple[str, bytes], PackedMember] = {}
+_PACKED_SMALL_MAX = 512  # bounded: memory stays flat in a long bulk run
+
+
+def _packed_part(name: str, data: bytes) -> RawMember | PackedMember:
+    """A rendered part as a zip member.  Small parts that come out the same again and again (the
+    core properties of a day, a header or footer) are deflated and packed once."""
+    if len(data) > _SMALL_PART:
+        return deflate_member(name, data)
+    key = (name, data)
+    packed = _PACKED_SMALL.get(key)
+    if packed is None:
+        if len(_PACKED_SMALL) >= _PACKED_SMALL_MAX:
+            _PACKED_SMALL.clear()
+        packed = _PACKED_SMALL[key] = pack_member(deflate_member(name, data))
+    return packed
 
 
 _OPEN_RE = re.compile(r"\{%-?\s*(?:if|for|with|filter|call|macro|block|raw)\b")
