@@ -163,3 +163,20 @@ def test_the_folder_keeps_a_bounded_number_of_records(cache: Path, tmp_path: Pat
         path = build_template(tmp_path / f"t{k}.docx", [f"Template {k} {{{{ client }}}}"])
         _fresh_load(path)
     assert len(_records(cache)) == 3
+
+
+def test_a_record_that_is_not_a_plain_file_is_not_read(cache: Path, template: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _fresh_load(template).render(CTX)
+    (record,) = _records(cache)
+    key = record.stem
+    record.unlink()
+    os.mkfifo(record)  # a reader would wait for a writer forever
+    assert compilecache.load_record(key) is None
+    record.unlink()
+    record.symlink_to(template)
+    assert compilecache.load_record(key) is None
+    record.unlink()
+    monkeypatch.setattr(compilecache, "MAX_RECORD_BYTES", 10)
+    assert _fresh_load(template).render(CTX) == expected  # written anew, but too large to be read
+    assert record.is_file() and compilecache.load_record(key) is None

@@ -37,6 +37,8 @@ __all__ = ["cache_dir", "cache_key", "load_record", "store_record", "MAX_RECORDS
 
 #: the most records kept: each built-in template in each locale has one (a dozen), plus workspaces'
 MAX_RECORDS = 256
+#: a record larger than this is not read (the built-in templates' are about 0.1 MB)
+MAX_RECORD_BYTES = 16 << 20
 _FORMAT = 1  # the layout of a record; a change makes every older record a miss
 _OFF = frozenset({"", "0", "off", "no", "none", "false"})
 
@@ -118,6 +120,9 @@ def load_record(key: str) -> tuple[int, str | None, PartRecord | None, list[Part
         return None
     try:
         with open(folder / f"{key}.bin", "rb", opener=_no_follow) as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_RECORD_BYTES:
+                return None
             record = marshal.load(fh)
     except (OSError, EOFError, ValueError, TypeError):
         return None
@@ -178,4 +183,5 @@ def _prune(folder: Path) -> None:
 
 
 def _no_follow(path: str, flags: int) -> int:
-    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
+    """Open without following a link, and without waiting on a FIFO planted as a record."""
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
