@@ -151,3 +151,21 @@ def test_a_hidden_column_with_a_header_and_values_is_found_once_the_header_is_re
     wb.save(path)
     assert _errors(path) == ["w.xlsx:items!C: column C of sheet 'items' is hidden and holds values: unhide it, or "
                              "delete the column if it must not count (bidgen reads what Excel shows)"]
+
+
+@pytest.mark.parametrize("ref", [b"&#99999999999;", b"&#x110000;", b"&#xFFFFFFFFFFFFFFFFFF;"])
+def test_a_character_reference_to_no_character_is_one_located_line_not_a_traceback(tmp_path, ref, capsys):
+    from bidgen.cli.main import main
+    from bidgen.errors import BidgenError
+
+    book = _sample_book(tmp_path / "a" / "w.xlsx")
+    bad = _rewrite(book, tmp_path / "b" / "w.xlsx",
+                   lambda data: re.sub(rb"<is><t>([^<]{2,})</t></is>", b"<is><t>A" + ref + b"B</t></is>", data, count=1),
+                   part="xl/worksheets/sheet1.xml")
+    with pytest.raises(BidgenError, match="names no character"):
+        read_workbook(bad)
+    capsys.readouterr()
+    assert main(["batch", str(bad), "-o", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "names no character" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

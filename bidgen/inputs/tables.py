@@ -240,10 +240,12 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
 def _entity(m: re.Match[str]) -> str:
-    if m.group(1):
-        return chr(int(m.group(1)))
-    if m.group(2):
-        return chr(int(m.group(2), 16))
+    if m.group(1) or m.group(2):
+        digits = m.group(1) or m.group(2)
+        code = int(digits) if m.group(1) else int(digits, 16)
+        if code > 0x10FFFF:  # (chr would raise OverflowError past a C long: a traceback, not an error)
+            raise ValueError(f"the character reference {m.group()[:40]!r} names no character")
+        return chr(code)
     return _NAMED[m.group(3)]
 
 
