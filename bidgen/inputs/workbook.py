@@ -611,6 +611,10 @@ def _put(target: dict[str, Any], dotted: str, value: Any) -> tuple[str, ...]:
 def _read_row(table: Table, i: int, row: list[Raw | None], cols: dict[int, Column | None], base: Loc,
               target: dict[str, Any], rec: _Record, deal: str | None) -> dict[str, int]:
     """Put one row's cells into ``target``; returns header → column index of the row."""
+    from bidgen.limits import UNPRINTABLE_RE, current as current_limits
+
+    limit = current_limits().max_text_length
+    unprintable = UNPRINTABLE_RE.search
     where: dict[str, int] = {}
     for j, column in cols.items():
         if column is None:
@@ -623,7 +627,8 @@ def _read_row(table: Table, i: int, row: list[Raw | None], cols: dict[int, Colum
             if cell.uncached:
                 raise CellProblem(UNCACHED)
             value = cell_value(cell.value, column, cell.number_format, cell.error)
-            if isinstance(value, str):
+            # (the cell's place is spelled out only for a text with something to report)
+            if isinstance(value, str) and (len(value) > limit or "\r" in value or unprintable(value)):
                 value = _clean_text(value, table.place(i, j), column.key, rec.notes)
         except CellProblem as exc:
             rec.errors.append(CellError(str(exc), place=table.place(i, j), key=column.key, deal=deal))
