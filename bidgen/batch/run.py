@@ -164,6 +164,23 @@ def _warm_up(warm: _Warm) -> None:
                 pass
 
 
+def _all_cached(warm: _Warm) -> bool:
+    """Whether the compiled-template cache holds every built-in template ``warm`` names."""
+    from bidgen.docx.compilecache import cache_key, has_record
+    from bidgen.documents.output import template_path
+
+    for loc in warm.locales:
+        for kind in ("proposal", "bid", "memo", "brief"):
+            try:
+                path = template_path(kind, loc)
+                key = cache_key(str(path), path.read_bytes())
+            except Exception:  # noqa: BLE001 - a template that cannot be read: loaded (and reported) later
+                continue
+            if key is None or not has_record(key):
+                return False
+    return True
+
+
 def _builtin_locales() -> tuple[str, ...]:
     """The locales bidgen has built-in templates for (each kind's ``<kind>.<locale>.docx``)."""
     from bidgen.documents.output import templates_dir
@@ -172,10 +189,17 @@ def _builtin_locales() -> tuple[str, ...]:
 
 
 def _start_pool(jobs: int, options: BatchOptions) -> Executor | None:
-    """The worker processes, started before the workbook is planned: each loads the library and
-    the templates (from the compiled-template cache, :mod:`bidgen.docx.compilecache`) while the
-    driver plans, instead of the driver loading them first and the workers starting after."""
-    warm = _Warm(tuple(options.library_dirs), (options.locale,) if options.locale else _builtin_locales())
+    """The worker processes, started before the workbook is planned.  When every template is in
+    the compiled-template cache (:mod:`bidgen.docx.compilecache`) and there are no more workers
+    than cores, each worker loads the library and the templates from it while the driver plans.
+    Otherwise the driver loads (compiles and keeps) them first and the workers start with them:
+    several workers compiling the same templates at once would only multiply the work."""
+    warm: _Warm | None = _Warm(tuple(options.library_dirs),
+                               (options.locale,) if options.locale else _builtin_locales())
+    assert warm is not None
+    if jobs > (os.cpu_count() or 1) or not _all_cached(warm):
+        _warm_up(warm)
+        warm = None
     pool = _executor(jobs, warm)
     try:
         pool.submit(_started)  # the pool forks its workers on its first job
@@ -192,8 +216,13 @@ def _worker_init(driver: int, warm: _Warm | None = None) -> None:
     """In a forked worker: a render watchdog of its own (threads do not survive a fork), an end
     together with the driver (a worker whose driver was killed by SIGTERM, SIGKILL or the OOM
     killer would otherwise live on, blocked writing a result nobody reads), then ``warm``."""
+    import signal
+
     from bidgen import sandbox
 
+    # Ctrl-C reaches every process of the terminal's group: the driver alone answers it (it
+    # ends the workers), so a worker never prints a traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sandbox._WATCHDOG = sandbox._Watchdog()
     _die_with(driver)
     if warm is not None:
@@ -500,10 +529,25 @@ _WORKER_DIED = ("the worker process rendering this deal ended unexpectedly (kill
 def _stop(pool: Executor) -> None:
     """End a pool at once: its worker processes are killed (one may be blocked writing a result
     nobody will read), then it is shut down without waiting."""
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in processes:
         try:
             proc.kill()
         except (OSError, AttributeError):  # pragma: no cover - already gone
+            pass
+    for proc in processes:
+        try:
+            proc.join(5)
+        except (OSError, AttributeError, AssertionError):  # pragma: no cover
+            pass
+    # A worker killed halfway through writing a result leaves the pool's thread waiting for the
+    # rest of it for ever (and the interpreter waiting for that thread at exit): with the workers
+    # gone, closing this process's own end of the result pipe makes that read end at once.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        try:
+            writer.close()
+        except OSError:  # pragma: no cover
             pass
     pool.shutdown(wait=False, cancel_futures=True)
 

@@ -721,11 +721,11 @@ _CELL_START = re.compile(rb"<w:tc[\s>/]")
 # after its properties and grid
 # (the properties' content as "text, then tags that are not their end": no per-character lookahead)
 _CELL_WITH_BLOCK = re.compile(
-    rb"<w:tc(?:\s[^>]*)?>(?:<w:tcPr>[^<]*(?:<(?!/w:tcPr>)[^<]*)*</w:tcPr>|<w:tcPr/>)?"
+    rb"<w:tc(?:\s[^>]*)?(?<!/)>(?:<w:tcPr>[^<]*(?:<(?!/w:tcPr>)[^<]*)*</w:tcPr>|<w:tcPr/>)?"
     rb"<w:(?:p|tbl|sdt|customXml)[\s>/]")
 _TABLE_START = re.compile(rb"<w:tbl[\s>/]")
 _TABLE_WITH_ROW = re.compile(
-    rb"<w:tbl(?:\s[^>]*)?>(?:<w:tblPr>[^<]*(?:<(?!/w:tblPr>)[^<]*)*</w:tblPr>|<w:tblPr/>)?"
+    rb"<w:tbl(?:\s[^>]*)?(?<!/)>(?:<w:tblPr>[^<]*(?:<(?!/w:tblPr>)[^<]*)*</w:tblPr>|<w:tblPr/>)?"
     rb"(?:<w:tblGrid>[^<]*(?:<(?!/w:tblGrid>)[^<]*)*</w:tblGrid>|<w:tblGrid/>)?<w:tr[\s>]")
 _PARAGRAPH_END = re.compile(rb"</w:p>$|<w:p(?:\s[^>]*)?/>$")
 _ROOT_NAME = re.compile(rb"<([A-Za-z][^\s>/]*)")
@@ -751,13 +751,20 @@ def complete_blocks(data: bytes) -> bool:
     return True
 
 
+def _rows_in_controls(tbl: etree._Element) -> bool:
+    """Whether the table's rows stand in content controls or custom XML (a Word repeating
+    section: ``w:tbl/w:sdt/w:sdtContent/w:tr``) rather than directly in it."""
+    return any(row is not None for holder in tbl if holder.tag in (f"{_W}sdt", f"{_W}customXml")
+               for row in (next(holder.iter(f"{_W}tr"), None),))
+
+
 def fix_empty_blocks(root: etree._Element) -> bool:
     """What a template's conditionals can leave that Word refuses, fixed up: a table without rows
     is removed; a cell, header or footer without a paragraph (or ending in a table) gets an empty
     paragraph.  Returns whether anything changed."""
     changed = False
     for tbl in list(root.iter(f"{_W}tbl")):
-        if tbl.find(f"{_W}tr") is None:
+        if tbl.find(f"{_W}tr") is None and not _rows_in_controls(tbl):
             parent = tbl.getparent()
             if parent is not None:
                 parent.remove(tbl)
