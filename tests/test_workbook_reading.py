@@ -128,7 +128,8 @@ def test_values_under_a_column_without_header_are_found_between_headers(tmp_path
 
 
 def test_values_without_header_are_found_when_the_header_row_stands_last_in_the_file(tmp_path):
-    """Rows may stand in the file in any order: values read before the header row still count."""
+    """A file whose rows stand out of order is refused (:func:`test_rows_out_of_place_are_a_located_error`), and
+    every other problem is still told with it: values read before the header row still count."""
     path = _items_book(tmp_path / "w.xlsx", {(2, 9): "forgotten", (3, 1): "D-1", (3, 2): "Support", (3, 7): "x"})
 
     def header_last(data: bytes) -> bytes:
@@ -141,7 +142,9 @@ def test_values_without_header_are_found_when_the_header_row_stands_last_in_the_
     expected = ["w.xlsx:items!G1: a column with values but no header",
                 "w.xlsx:items!I1: a column with values but no header"]
     assert _errors(path) == expected
-    assert _errors(moved) == expected
+    assert _errors(moved) == expected + [
+        "w.xlsx:items!A1: row 1 comes after row 3 in the file: open the workbook in Excel and save it, so that every "
+        "row and cell is stored once and in order"]
 
 
 def test_a_hidden_column_with_a_header_and_values_is_found_once_the_header_is_read(tmp_path):
@@ -169,3 +172,151 @@ def test_a_character_reference_to_no_character_is_one_located_line_not_a_traceba
     err = capsys.readouterr().err
     assert str(bad) in err and "names no character" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+# ---------------------------------------------------------------------------- rows and cells out of place
+# (Q3-6: a row stored after a later one was dropped, a cell or a row stored twice merged; Excel never writes
+# these, other programs do.  Each is a located problem of the file, whichever path reads the sheet.)
+
+ITEMS = "xl/worksheets/sheet5.xml"  # sheet 'items' of :func:`_sample_book`
+_SAVE = ": open the workbook in Excel and save it, so that every row and cell is stored once and in order"
+
+
+def _row(data: bytes, n: int) -> bytes:
+    m = re.search(rb'<row r="%d"[^>]*>.*?</row>' % n, data, re.S)
+    assert m is not None
+    return m.group(0)
+
+
+def _swap_rows(data: bytes) -> bytes:
+    r3, r4 = _row(data, 3), _row(data, 4)
+    return data.replace(r3, b"\0").replace(r4, r3).replace(b"\0", r4)
+
+
+def _row_twice(data: bytes) -> bytes:
+    r3 = _row(data, 3)
+    return data.replace(r3, r3 + re.sub(rb'(<c r="F3"[^>]*><v>)[^<]*', rb"\g<1>99999", r3), 1)
+
+
+def _row_twice_other_cells(data: bytes) -> bytes:
+    """A second ``<row r="3">`` holding only a cell the first has not: merged, it would read a discount silently."""
+    r3 = _row(data, 3)
+    first = re.sub(rb'<c r="G3"[^>]*>.*?</c>', b"", r3, flags=re.S)
+    assert first != r3
+    return data.replace(r3, first + b'<row r="3"><c r="G3" t="n"><v>50</v></c></row>', 1)
+
+
+def _cell_twice(data: bytes) -> bytes:
+    f2 = re.search(rb'<c r="F2"[^>]*>.*?</c>', data).group(0)
+    return data.replace(f2, f2 + b'<c r="F2" t="n"><v>1</v></c>', 1)
+
+
+def _cell_twice_second_empty(data: bytes) -> bytes:
+    f2 = re.search(rb'<c r="F2"[^>]*>.*?</c>', data).group(0)
+    return data.replace(f2, f2 + b'<c r="F2" s="2"/>', 1)
+
+
+def _cell_in_another_row(data: bytes) -> bytes:
+    """Row 2's unit price stored as F5 (row 5 holds one of its own)."""
+    f2 = re.search(rb'<c r="F2"[^>]*>.*?</c>', data).group(0)
+    return data.replace(f2, f2.replace(b'r="F2"', b'r="F5"'), 1)
+
+
+OUT_OF_PLACE = [
+    (_swap_rows, "w.xlsx:items!A3: row 3 comes after row 4 in the file" + _SAVE),
+    (_row_twice, "w.xlsx:items!A3: row 3 appears twice in the file" + _SAVE),
+    (_row_twice_other_cells, "w.xlsx:items!A3: row 3 appears twice in the file" + _SAVE),
+    (_cell_twice, "w.xlsx:items!F2: the cell F2 appears twice in row 2 of the file" + _SAVE),
+    (_cell_twice_second_empty, "w.xlsx:items!F2: the cell F2 appears twice in row 2 of the file" + _SAVE),
+    (_cell_in_another_row, "w.xlsx:items!F5: the cell F5 stands inside row 2 in the file" + _SAVE),
+]
+
+
+def _usual(data: bytes) -> bytes:
+    return data
+
+
+@pytest.mark.parametrize("spelling", [_usual, _prefixed], ids=["usual", "prefixed"])
+@pytest.mark.parametrize("change,line", OUT_OF_PLACE, ids=[c.__name__.strip("_") for c, _ in OUT_OF_PLACE])
+def test_rows_out_of_place_are_a_located_error(tmp_path, capsys, change, line, spelling):
+    """Through read_workbook, ``bidgen export`` and ``bidgen batch``: one line naming the file, the sheet and
+    the row or cell, exit 2 as for every problem of the file itself (merged cells, …), nothing written;
+    the same in the usual spelling (the fast path) and any other (the general one)."""
+    from bidgen.cli.main import main
+
+    book = _sample_book(tmp_path / "a" / "w.xlsx")
+    bad = _rewrite(book, tmp_path / "b" / "w.xlsx", lambda data: spelling(change(data)), part=ITEMS)
+    assert _errors(bad) == [line]
+    capsys.readouterr()
+    out = tmp_path / "out"
+    assert main(["export", str(bad), "-o", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"bidgen: {line}"]
+    assert not out.exists()
+    assert main(["batch", str(bad), "-o", str(out), "--quiet"]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"bidgen: {line}"]
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_rows_out_of_place_in_the_deals_sheet_too(tmp_path):
+    book = _sample_book(tmp_path / "a" / "w.xlsx")
+    bad = _rewrite(book, tmp_path / "b" / "w.xlsx", _swap_rows, part="xl/worksheets/sheet1.xml")
+    assert _errors(bad) == ["w.xlsx:deals!A3: row 3 comes after row 4 in the file" + _SAVE]
+
+
+def test_a_sheet_stored_in_reverse_tells_its_first_rows_and_counts_the_others(tmp_path):
+    book = _sample_book(tmp_path / "a" / "w.xlsx")
+
+    def reverse(data: bytes) -> bytes:
+        rows = re.findall(rb'<row r="\d+"[^>]*>.*?</row>', data, re.S)
+        start, end = data.index(rows[0]), data.index(rows[-1]) + len(rows[-1])
+        return data[:start] + b"".join(reversed(rows)) + data[end:]
+
+    bad = _rewrite(book, tmp_path / "b" / "w.xlsx", reverse, part=ITEMS)
+    n = len(re.findall(rb"<row ", zipfile.ZipFile(bad).read(ITEMS)))
+    lines = _errors(bad)
+    told = [x for x in lines if "comes after row" in x]
+    assert told[:2] == [f"w.xlsx:items!A{n - 1}: row {n - 1} comes after row {n} in the file" + _SAVE,
+                        f"w.xlsx:items!A{n - 2}: row {n - 2} comes after row {n} in the file" + _SAVE]
+    assert len(told) == 20
+    assert f"w.xlsx:items: {n - 1 - 20:,} more rows or cells out of place in the file (the first 20 are told)" + _SAVE \
+        in lines
+
+
+def _without_refs(data: bytes) -> bytes:
+    """Every row's number left out (it follows the one before), and every cell's where it follows the cell
+    before it (the format allows both; only a cell after a gap keeps its reference)."""
+    def row(m: re.Match[bytes]) -> bytes:
+        prev = [-1]
+
+        def cell(c: re.Match[bytes]) -> bytes:
+            j = sum((ord(ch) - 64) * 26 ** k for k, ch in enumerate(reversed(c.group(1).decode()))) - 1
+            follows, prev[0] = j == prev[0] + 1, j
+            return b"<c" if follows else c.group(0)
+
+        return re.sub(rb'<c r="([A-Z]+)[0-9]+"', cell, m.group(1)) + m.group(2)
+
+    data = re.sub(rb'(<row r="[0-9]+"[^>]*>.*?)(</row>)', row, data, flags=re.S)
+    return re.sub(rb'<row r="[0-9]+"', b"<row", data)
+
+
+@pytest.mark.parametrize("spelling", [_usual, _prefixed], ids=["usual", "prefixed"])
+def test_rows_and_cells_without_their_number_still_read_the_same_deals(tmp_path, spelling):
+    book = _sample_book(tmp_path / "a" / "w.xlsx")
+    expected = _deals(book)
+    bare = _rewrite(book, tmp_path / "b" / "w.xlsx", lambda data: spelling(_without_refs(data)))
+    assert b'<row r="' not in zipfile.ZipFile(bare).read(ITEMS)
+    assert _deals(bare) == expected
+
+
+def test_cells_of_a_row_in_another_order_still_read_the_same_deals(tmp_path):
+    """A cell's reference says where it stands: cells stored right to left are no loss (and no ambiguity)."""
+    book = _sample_book(tmp_path / "a" / "w.xlsx")
+    expected = _deals(book)
+
+    def right_to_left(data: bytes) -> bytes:
+        def row(m: re.Match[bytes]) -> bytes:
+            cells = re.findall(rb"<c .*?(?:/>|</c>)", m.group(2), re.S)
+            return m.group(1) + b"".join(reversed(cells)) + m.group(3)
+        return re.sub(rb'(<row r="[0-9]+"[^>]*>)(.*?)(</row>)', row, data, flags=re.S)
+
+    assert _deals(_rewrite(book, tmp_path / "b" / "w.xlsx", right_to_left)) == expected

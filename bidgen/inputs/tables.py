@@ -393,6 +393,10 @@ _FAST_TAIL = re.compile(
     rb'(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?\s*'
     rb"(?:/>|>(<f>[^<]*</f>|<f/>)?(?:<v>([^<]*)</v>|<v/>|<is>(.*?)</is>)?</c>)", re.S)
 _ANY_C = re.compile(rb"<(?:\w+:)?c[\s>/]")
+#: A row's start in the usual spelling (its number first: Excel's and openpyxl's), or a cell as :data:`_FAST_C`:
+#: one pass over a run finds both, so that each cell is known to stand inside the row its reference names.
+_FAST_RC = re.compile(rb'<row r="([0-9]+)"[^>]*>|' + _FAST_C.pattern, re.S)
+_ANY_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _MISS = object()
 #: The type given to a cell skipped while reading (its text far over the limit): see :class:`Oversize`.
 OVERSIZE_T = b"bidgenOversize"
@@ -475,20 +479,41 @@ class _Decoder:
             return None
         return Raw((value, fmt, t == b"e", False))
 
-    def fast_rows(self, xml: bytes) -> list[Row] | None:
-        """The rows of a run of whole ``<row>`` elements when every cell has the usual shape, else
-        None (then :meth:`general_rows` reads them).  A cell is decoded once per distinct tail
-        (:attr:`cells`: the same values recur from deal to deal; bounded, so memory stays flat)."""
-        matches = _FAST_C.findall(xml)
-        # every cell of the usual shape: counted cheaply when no cell can have a namespace prefix
-        if (len(matches) != xml.count(b"<c") or b":c" in xml) and len(matches) != len(_ANY_C.findall(xml)):
+    def fast_rows(self, xml: bytes, row_i: int) -> tuple[list[Row], int] | None:
+        """The rows of a run of whole ``<row>`` elements when every row and cell has the usual shape
+        and stands in order (each row's number above the one before, ``row_i`` the last before the
+        run; each cell inside the row its reference names, its column right of the one before), with
+        the number of the run's last row; else None (then :meth:`general_rows` reads them, and says
+        what is out of place).  A cell is decoded once per distinct tail (:attr:`cells`: the same
+        values recur from deal to deal; bounded, so memory stays flat)."""
+        matches = _FAST_RC.findall(xml)
+        # every row and cell of the usual shape: counted cheaply when none can have a namespace prefix
+        if ((len(matches) != xml.count(b"<c") + xml.count(b"<row") or b":c" in xml or b":row" in xml)
+                and len(matches) != len(_ANY_C.findall(xml)) + len(_ANY_ROW.findall(xml))):
             return None
         out: list[Row] = []
         known = self.cells
         col_of = self.col_of
-        last = b""
+        number = b""  # the current row's number as written
         cells: list[Raw | None] = []
-        for letters, row, tail in matches:
+        last = -1  # the column of the row's last cell
+        new_row = False
+        for r, letters, row, tail in matches:
+            if r:  # a row opens: its number above the one before (an integer comparison per row)
+                i = int(r) - 1
+                if i <= row_i:
+                    return None
+                row_i = i
+                number = r
+                last = -1
+                new_row = True
+                continue
+            j = col_of.get(letters)
+            if j is None:
+                j = col_of[letters] = _col_index(letters.decode())
+            if j <= last or row != number:  # a cell twice, out of order, or outside its row
+                return None
+            last = j
             cell = known.get(tail, _MISS)
             if cell is _MISS:
                 cell = self.cell(tail)
@@ -501,43 +526,63 @@ class _Decoder:
                     known[tail] = cell
             if cell is None:
                 continue
-            if row != last:
-                last = row
+            if new_row:
+                new_row = False
                 cells = []
-                out.append((int(row) - 1, cells))
-            j = col_of.get(letters)
-            if j is None:
-                j = col_of[letters] = _col_index(letters.decode())
+                out.append((row_i, cells))
             n = len(cells)
-            if j == n:
-                cells.append(cell)
-            elif j > n:
+            if j > n:
                 cells.extend([None] * (j - n))
-                cells.append(cell)
-            else:
-                cells[j] = cell
-        return out
+            cells.append(cell)
+        return out, row_i
 
-    def general_rows(self, xml: bytes, row_i: int) -> tuple[list[Row], int]:
+    def general_rows(self, xml: bytes, row_i: int, fault: Any) -> tuple[list[Row], int]:
         """The rows of a run of whole ``<row>`` elements whatever the order of attributes and the
-        namespace prefixes; ``row_i`` is the row before the run (rows may omit their number)."""
+        namespace prefixes; ``row_i`` is the row before the run (a row may omit its number: it
+        follows the one before; so may a cell).  What is out of place is told to ``fault(row, col,
+        message)`` (0-based): a row whose number is not above every one before it (out of order, or
+        twice), a cell that appears twice in its row, a cell whose reference names another row."""
         formats = self.formats
         out: list[Row] = []
         cells: list[Raw | None] = []
         current = -2
         next_col = 0
+        seen: set[int] = set()  # the columns of the current row's cells
+        high = row_i  # the highest row number so far
         row_starts = [(m.start(), m.group(1)) for m in _ROW_OPEN.finditer(xml)]
         k = 0
+
+        def open_row(attrs: bytes) -> None:
+            nonlocal row_i, high, next_col, k
+            ref = dict(_ATTR.findall(attrs)).get(b"r")
+            row_i = int(ref) - 1 if ref is not None else row_i + 1
+            if row_i <= high:  # (a row without its number follows the one before: it can stand twice too)
+                fault(row_i, 0, (f"row {row_i + 1} appears twice in the file" if row_i == high
+                                 else f"row {row_i + 1} comes after row {high + 1} in the file") + _OUT_OF_PLACE)
+            high = max(high, row_i)
+            next_col = 0
+            seen.clear()
+            k += 1
+
         for cm in _C.finditer(xml):
             while k < len(row_starts) and row_starts[k][0] < cm.start():
-                attrs = dict(_ATTR.findall(row_starts[k][1]))
-                row_i = int(attrs[b"r"]) - 1 if b"r" in attrs else row_i + 1
-                next_col = 0
-                k += 1
+                open_row(row_starts[k][1])
             attrs = dict(_ATTR.findall(cm.group(1)))
             ref = attrs.get(b"r")
-            j = _col_index(ref.decode()) if ref else next_col
+            if ref:
+                ref = ref.upper()  # (a reference in small letters, ``f3``, names the same cell)
+                j = _col_index(ref.decode())
+                digits = ref.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                if digits.isdigit() and int(digits) - 1 != row_i and row_i >= 0:
+                    fault(int(digits) - 1, j, f"the cell {ref.decode()} stands inside row {row_i + 1} in the file"
+                          + _OUT_OF_PLACE)
+            else:
+                j = next_col
             next_col = j + 1
+            if j in seen:
+                fault(row_i, j, f"the cell {_col_letters(j)}{row_i + 1} appears twice in row {row_i + 1} of the file"
+                      + _OUT_OF_PLACE)
+            seen.add(j)
             body = cm.group(2) or b""
             t = attrs.get(b"t", b"n")
             style = int(attrs.get(b"s", b"0") or 0)
@@ -561,13 +606,23 @@ class _Decoder:
             while len(cells) <= j:
                 cells.append(None)
             cells[j] = cell
-        row_i += len(row_starts) - k  # rows after the last cell (their numbers, if any, matter not)
-        if k < len(row_starts):
-            attrs = dict(_ATTR.findall(row_starts[-1][1]))
-            if b"r" in attrs:
-                row_i = int(attrs[b"r"]) - 1
-        return out, row_i
+        while k < len(row_starts):  # rows after the last cell
+            open_row(row_starts[k][1])
+        return out, max(row_i, high)
 
+
+#: What a row or cell out of place is told to do (after what is wrong).
+_OUT_OF_PLACE = ": open the workbook in Excel and save it, so that every row and cell is stored once and in order"
+
+
+def _col_letters(j: int) -> str:
+    from bidgen.inputs.cells import column_letter
+
+    return column_letter(j)
+
+
+#: Rows or cells out of place told one by one in a sheet (a file written in reverse would have one per row).
+MAX_FAULTS = 20
 
 #: An .xlsx holds a few dozen parts; more than this is refused before any is read.
 MAX_PARTS = 10_000
@@ -691,6 +746,15 @@ class _Xlsx(Source):
                 raise InputError(f"part {fh.name} unpacks to more than {cap:,} bytes (limits.workbook_part_mb)",
                                  file=str(self.path))
 
+        faults = 0
+
+        def fault(i: int, j: int, message: str) -> None:
+            """A row or cell out of place (:meth:`_Decoder.general_rows`): a problem of the file."""
+            nonlocal faults
+            faults += 1
+            if faults <= MAX_FAULTS:
+                self._problem(WorkbookProblem(f"{label}!{_col_letters(j)}{i + 1}", message))
+
         while True:
             data = fh.read(CHUNK)
             count(len(data))
@@ -731,11 +795,11 @@ class _Xlsx(Source):
                             rm = _R_ATTR.search(hm.group(0))
                             if rm is not None:
                                 hidden.add(int(rm.group(1)) - 1)
-                    rows = decoder.fast_rows(run)
-                    if rows is None:
-                        rows, row_i = decoder.general_rows(run, row_i)
-                    elif rows:
-                        row_i = rows[-1][0]
+                    fast = decoder.fast_rows(run, row_i)
+                    if fast is None:
+                        rows, row_i = decoder.general_rows(run, row_i, fault)
+                    else:
+                        rows, row_i = fast
                     if rows:
                         yield rows
                 if state == 1 and not final and len(buf) > big:
@@ -748,6 +812,9 @@ class _Xlsx(Source):
                 buf = b""
             if final:
                 break
+        if faults > MAX_FAULTS:
+            self._problem(WorkbookProblem(label, f"{faults - MAX_FAULTS:,} more rows or cells out of place in the "
+                                                 f"file (the first {MAX_FAULTS} are told)" + _OUT_OF_PLACE))
         for ref in _MERGE.findall(tail):
             self._problem(WorkbookProblem(f"{label}!{ref.decode()}",
                                           "merged cells: unmerge them and give every cell its own value"))
