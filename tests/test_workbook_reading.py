@@ -320,3 +320,11 @@ def test_cells_of_a_row_in_another_order_still_read_the_same_deals(tmp_path):
         return re.sub(rb'(<row r="[0-9]+"[^>]*>)(.*?)(</row>)', row, data, flags=re.S)
 
     assert _deals(_rewrite(book, tmp_path / "b" / "w.xlsx", right_to_left)) == expected
+
+
+def test_a_row_numbered_0_is_a_located_error_not_dropped(tmp_path):
+    book = _sample_book(tmp_path / "a" / "w.xlsx")
+    bad = _rewrite(book, tmp_path / "b" / "w.xlsx",
+                   lambda data: re.sub(rb'r="([A-Z]+)2"', rb'r="\g<1>0"', data.replace(b'<row r="2">', b'<row r="0">')),
+                   part=ITEMS)
+    assert _errors(bad) == ["w.xlsx:items: a row numbered 0 in the file (rows are numbered from 1)" + _SAVE]

@@ -556,7 +556,9 @@ class _Decoder:
             nonlocal row_i, high, next_col, k
             ref = dict(_ATTR.findall(attrs)).get(b"r")
             row_i = int(ref) - 1 if ref is not None else row_i + 1
-            if row_i <= high:  # (a row without its number follows the one before: it can stand twice too)
+            if row_i < 0:
+                fault(-1, 0, f"a row numbered {int(ref)} in the file (rows are numbered from 1)" + _OUT_OF_PLACE)
+            elif row_i <= high:  # (a row without its number follows the one before: it can stand twice too)
                 fault(row_i, 0, (f"row {row_i + 1} appears twice in the file" if row_i == high
                                  else f"row {row_i + 1} comes after row {high + 1} in the file") + _OUT_OF_PLACE)
             high = max(high, row_i)
@@ -752,8 +754,8 @@ class _Xlsx(Source):
             """A row or cell out of place (:meth:`_Decoder.general_rows`): a problem of the file."""
             nonlocal faults
             faults += 1
-            if faults <= MAX_FAULTS:
-                self._problem(WorkbookProblem(f"{label}!{_col_letters(j)}{i + 1}", message))
+            if faults <= MAX_FAULTS:  # (a row numbered 0 has no place but the sheet)
+                self._problem(WorkbookProblem(f"{label}!{_col_letters(j)}{i + 1}" if i >= 0 else label, message))
 
         while True:
             data = fh.read(CHUNK)
