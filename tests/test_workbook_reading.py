@@ -328,3 +328,11 @@ def test_a_row_numbered_0_is_a_located_error_not_dropped(tmp_path):
                    lambda data: re.sub(rb'r="([A-Z]+)2"', rb'r="\g<1>0"', data.replace(b'<row r="2">', b'<row r="0">')),
                    part=ITEMS)
     assert _errors(bad) == ["w.xlsx:items: a row numbered 0 in the file (rows are numbered from 1)" + _SAVE]
+
+
+def test_cell_references_in_small_letters_name_the_same_cells(tmp_path):
+    book = _sample_book(tmp_path / "a" / "w.xlsx")
+    expected = _deals(book)
+    lower = _rewrite(book, tmp_path / "b" / "w.xlsx",
+                     lambda data: re.sub(rb'<c r="([A-Z]+)', lambda m: b'<c r="' + m.group(1).lower(), data))
+    assert _deals(lower) == expected
