@@ -249,3 +249,12 @@ def test_a_record_that_is_not_a_plain_file_is_not_read(cache: Path, template: Pa
     monkeypatch.setattr(compilecache, "MAX_RECORD_BYTES", 10)
     assert _fresh_load(template).render(CTX) == expected  # written anew, but too large to be read
     assert record.is_file() and compilecache.load_record(key) is None
+
+
+def test_asking_for_the_folder_leaves_no_file_open(cache: Path) -> None:
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("counting open files needs /proc (Linux)")
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):
+        assert compilecache.cache_dir() == cache
+    assert len(os.listdir("/proc/self/fd")) == before

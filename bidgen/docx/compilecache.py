@@ -67,7 +67,10 @@ class CacheWarning(UserWarning):
 def cache_dir() -> Path | None:
     """The folder records go in, or None (turned off, or not safe to use: see the module doc)."""
     found = _folder()
-    return found[0] if found else None
+    if found is None:
+        return None
+    os.close(found[1])
+    return found[0]
 
 
 def _folder() -> tuple[Path, int] | None:
