@@ -215,6 +215,14 @@ class _Part:
         self.may_empty = _may_empty(source)
         self.code: CodeType | None = None  # what Jinja compiled the source into
 
+    def bind(self, env: jinja2.Environment, code: CodeType) -> _Part:
+        """Make the part's template from its compiled ``code`` (compiled now, or from the cache)."""
+        # the environment's globals are fixed once it is made: a flat copy instead of Jinja's ChainMap
+        # over them spares every rendering two walks through the ChainMap (new_context, Context)
+        self.template = env.template_class.from_code(env, code, dict(env.make_globals(None)))
+        self.code = code
+        return self
+
     @property
     def record(self) -> tuple[str, str, bool, CodeType]:
         """The part as :mod:`bidgen.docx.compilecache` keeps it."""
@@ -351,12 +359,9 @@ class CompiledTemplate:
 
     def _part_from(self, env: jinja2.Environment, record: Any) -> _Part:
         name, src, fix, code = record
-        part = _Part(name, src, env.template_class.from_code(env, code, dict(env.make_globals(None))), fix)
-        part.code = code
-        return part
+        return _Part(name, src, None, fix).bind(env, code)  # type: ignore[arg-type]
 
     def _compile_parts(self, env: jinja2.Environment) -> None:
-        variables: set[str] = set()
         max_id = 0
         for m in self._members:
             if not (_JINJA_PART_RE.fullmatch(m.name) or m.name == CORE_PART):
@@ -367,12 +372,12 @@ class CompiledTemplate:
             if m.name == CORE_PART:
                 self._core = source
                 if _HAS_JINJA_RE.search(source):
-                    self._core_part = self._compile_part(env, m.name, source, variables)
+                    self._core_part = self._compile_part(env, m.name, source)
                 continue
             patched = _unescape_in_tags(_PATCHER.patch_xml(source))
             if _HAS_JINJA_RE.search(patched):
                 fix = bool(_TABLE_FIX_RE.search(_TAG_RE.sub("", source)))
-                self._parts[m.name] = self._compile_part(env, m.name, patched, variables, fix)
+                self._parts[m.name] = self._compile_part(env, m.name, patched, fix)
         if not any(m.name == "word/document.xml" for m in self._members):
             raise TemplateError("not a Word document: no word/document.xml", file=self.name)
         self._first_bookmark_id = max_id + 1
@@ -424,7 +429,6 @@ class CompiledTemplate:
         env: jinja2.Environment,
         part: str,
         source: str,
-        variables: set[str],
         fix_tables: bool = False,
     ) -> _Part:
         for literal, expr in _LITERALS.items():
@@ -444,11 +448,7 @@ class CompiledTemplate:
                 f"template syntax error: {exc.message}" + (f" in {near}" if near else ""),
                 file=self.name, field=part, line=exc.lineno,
             ) from exc
-        # the environment's globals are fixed once it is made: a flat copy instead of Jinja's ChainMap
-        # over them spares every rendering two walks through the ChainMap (new_context, Context)
-        holder.template = env.template_class.from_code(env, code, dict(env.make_globals(None)))
-        holder.code = code
-        return holder
+        return holder.bind(env, code)
 
     # ------------------------------------------------------------------ rendering
 
