@@ -490,7 +490,6 @@ def _read_piece(piece: bytes, decls: bytes):  # noqa: ANN202 - lxml element or N
 # The quick answer of _fitted_grid (every column wider than the widest its text could be) from a
 # table's bytes: the table's shape (its bytes with every w:t emptied) is read once, and tells which
 # column each text goes to; a new deal's table of a known shape is then answered from its texts.
-_TABLE_START = re.compile(rb"<w:tbl(?=[\s>/])")
 # the text of a w:t element: what stands between a ">" and "</w:t>" with no "<" between (w:t holds
 # nothing but text, so that ">" ends its start tag); split on it, a piece alternates between what
 # is not text and the texts
@@ -543,7 +542,7 @@ def _shape(shape: bytes, decls: bytes, styles: Styles):  # noqa: ANN202
     1 pt to twips with the quick answer's margins; None when the quick answer does not apply (no
     usable grid, cells with their own margins, a table inside the table, a comment, a CDATA
     section or a processing instruction, a piece that cannot be read alone)."""
-    if b"<!--" in shape or b"<![CDATA[" in shape or b"<?" in shape or len(_TABLE_START.findall(shape)) != 1:
+    if b"<!--" in shape or b"<![CDATA[" in shape or b"<?" in shape:
         return None
     count = shape.count(_MARK)
     numbered = iter(range(count))
