@@ -792,7 +792,7 @@ def test_workers_load_the_templates_themselves_only_from_a_full_cache(tmp_path, 
     render.clear_cache()
     run._start_pool(2, BatchOptions(jobs=2))  # an empty cache: the driver loads them
     assert warmed and made[-1] is None
-    monkeypatch.setattr(run, "_warm_up", lambda warm: [render.CompiledTemplate.load(p) for p in _builtin_templates(warm)])
+    monkeypatch.setattr(run, "_warm_up", lambda warm: [render.CompiledTemplate.load(p) for p in run._templates(warm)])
     run._start_pool(2, BatchOptions(jobs=2))  # fills the cache
     warmed.clear()
     monkeypatch.setattr(run, "_warm_up", lambda warm: warmed.append(warm))
@@ -804,12 +804,6 @@ def test_workers_load_the_templates_themselves_only_from_a_full_cache(tmp_path, 
     run._start_pool(many, BatchOptions(jobs=many))  # more workers than cores: the driver again
     assert warmed and made[-1] is None
     render.clear_cache()
-
-
-def _builtin_templates(warm):
-    from bidgen.documents.output import template_path
-
-    return [template_path(kind, loc) for loc in warm.locales for kind in ("proposal", "bid", "memo", "brief")]
 
 
 def test_a_worker_leaves_ctrl_c_to_the_driver():

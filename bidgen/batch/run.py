@@ -147,37 +147,46 @@ class _Warm:
     locales: tuple[str, ...] = ()
 
 
+def _templates(warm: _Warm) -> Iterator[Path]:
+    """The built-in templates ``warm`` names (one of each document kind per locale); one that is
+    missing is left out here, and reported by the deal that needs it."""
+    from bidgen.documents.output import template_path
+
+    for loc in warm.locales:
+        for kind in ("proposal", "bid", "memo", "brief"):
+            try:
+                yield template_path(kind, loc)
+            except BidgenError:
+                continue
+
+
 def _warm_up(warm: _Warm) -> None:
     """Load what every deal needs once (a worker, as it starts: see :func:`_start_pool`)."""
-    from bidgen.documents.output import load_library, template_path
+    from bidgen.documents.output import load_library
     from bidgen.docx.render import CompiledTemplate
 
     try:
         load_library(warm.library_dirs)
     except Exception:  # noqa: BLE001 - only a head start: each deal's own job reports what fails
         pass
-    for loc in warm.locales:
-        for kind in ("proposal", "bid", "memo", "brief"):
-            try:
-                CompiledTemplate.load(template_path(kind, loc))
-            except Exception:  # noqa: BLE001 - as above
-                pass
+    for path in _templates(warm):
+        try:
+            CompiledTemplate.load(path)
+        except Exception:  # noqa: BLE001 - as above
+            pass
 
 
 def _all_cached(warm: _Warm) -> bool:
     """Whether the compiled-template cache holds every built-in template ``warm`` names."""
     from bidgen.docx.compilecache import cache_key, has_record
-    from bidgen.documents.output import template_path
 
-    for loc in warm.locales:
-        for kind in ("proposal", "bid", "memo", "brief"):
-            try:
-                path = template_path(kind, loc)
-                key = cache_key(str(path), path.read_bytes())
-            except Exception:  # noqa: BLE001 - a template that cannot be read: loaded (and reported) later
-                continue
-            if key is None or not has_record(key):
-                return False
+    for path in _templates(warm):
+        try:
+            key = cache_key(str(path), path.read_bytes())
+        except OSError:  # a template that cannot be read: loaded (and reported) later
+            continue
+        if key is None or not has_record(key):
+            return False
     return True
 
 
@@ -194,13 +203,11 @@ def _start_pool(jobs: int, options: BatchOptions) -> Executor | None:
     than cores, each worker loads the library and the templates from it while the driver plans.
     Otherwise the driver loads (compiles and keeps) them first and the workers start with them:
     several workers compiling the same templates at once would only multiply the work."""
-    warm: _Warm | None = _Warm(tuple(options.library_dirs),
-                               (options.locale,) if options.locale else _builtin_locales())
-    assert warm is not None
-    if jobs > (os.cpu_count() or 1) or not _all_cached(warm):
+    warm = _Warm(tuple(options.library_dirs), (options.locale,) if options.locale else _builtin_locales())
+    by_workers = jobs <= (os.cpu_count() or 1) and _all_cached(warm)
+    if not by_workers:
         _warm_up(warm)
-        warm = None
-    pool = _executor(jobs, warm)
+    pool = _executor(jobs, warm if by_workers else None)
     try:
         pool.submit(_started)  # the pool forks its workers on its first job
     except BrokenExecutor:
