@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,6 +35,7 @@ from bidgen.inputs.locate import did_you_mean, field_path, lookalike_chars, look
 from bidgen.inputs.models import Deal, Meeting, Tender
 from bidgen.inputs.sheets import Column, RecordSheet, list_sheets, record_sheets, sheet_names
 from bidgen.inputs.tables import UNCACHED, Raw, Row, Source, Table, WorkbookProblem, open_workbook
+from bidgen.limits import UNPRINTABLE_RE, strip_unprintable
 
 __all__ = ["CellError", "WorkbookError", "DealEntry", "Workbook", "read_workbook", "IGNORED_PREFIX", "Plan",
            "plan_workbook", "DealRows", "RawRecord", "Layout", "read_deal"]
@@ -611,10 +612,9 @@ def _put(target: dict[str, Any], dotted: str, value: Any) -> tuple[str, ...]:
 def _read_row(table: Table, i: int, row: list[Raw | None], cols: dict[int, Column | None], base: Loc,
               target: dict[str, Any], rec: _Record, deal: str | None) -> dict[str, int]:
     """Put one row's cells into ``target``; returns header → column index of the row."""
-    from bidgen.limits import UNPRINTABLE_RE, current as current_limits
+    from bidgen.limits import current as current_limits
 
     limit = current_limits().max_text_length
-    unprintable = UNPRINTABLE_RE.search
     where: dict[str, int] = {}
     for j, column in cols.items():
         if column is None:
@@ -627,9 +627,8 @@ def _read_row(table: Table, i: int, row: list[Raw | None], cols: dict[int, Colum
             if cell.uncached:
                 raise CellProblem(UNCACHED)
             value = cell_value(cell.value, column, cell.number_format, cell.error)
-            # (the cell's place is spelled out only for a text with something to report)
-            if isinstance(value, str) and (len(value) > limit or "\r" in value or unprintable(value)):
-                value = _clean_text(value, table.place(i, j), column.key, rec.notes)
+            if isinstance(value, str):
+                value = _clean_text(value, limit, lambda: table.place(i, j), column.key, rec.notes)
         except CellProblem as exc:
             rec.errors.append(CellError(str(exc), place=table.place(i, j), key=column.key, deal=deal))
             rec.refused.add(base + tuple(column.key.split(".")) if column.key != "value" else base)
@@ -640,14 +639,14 @@ def _read_row(table: Table, i: int, row: list[Raw | None], cols: dict[int, Colum
     return where
 
 
-def _clean_text(value: str, place: str, key: str, notes: list[str]) -> str:
-    """The one rule for text of every input format (:mod:`bidgen.limits`): over-long text is an
-    error; control characters and unpaired surrogates (Excel's ``_xD800_``) are removed with one
-    warning naming the cell (added to ``notes``: the job that reads a deal hands its warnings
-    back instead of printing them where it runs)."""
-    from bidgen.limits import UNPRINTABLE_RE, current as current_limits, strip_unprintable
-
-    limit = current_limits().max_text_length
+def _clean_text(value: str, limit: int, place: Callable[[], str], key: str, notes: list[str]) -> str:
+    """The one rule for text of every input format (:mod:`bidgen.limits`): text over ``limit``
+    characters is an error; control characters and unpaired surrogates (Excel's ``_xD800_``) are
+    removed with one warning naming the cell (added to ``notes``: the job that reads a deal hands
+    its warnings back instead of printing them where it runs).  The cell's place is spelled out
+    (``place()``) only for a text with something to report."""
+    if len(value) <= limit and "\r" not in value and not UNPRINTABLE_RE.search(value):
+        return value  # the common case
     if len(value) > limit:
         raise CellProblem(f"text of {len(value):,} characters; the limit is {limit:,} "
                           "(limits.max_text_length in the workspace)")
@@ -655,7 +654,7 @@ def _clean_text(value: str, place: str, key: str, notes: list[str]) -> str:
         new = strip_unprintable(value)
         if new != value.replace("\r\n", "\n").replace("\r", "\n"):
             names = ", ".join(sorted({f"U+{ord(c):04X}" for c in UNPRINTABLE_RE.findall(value)})[:8])
-            notes.append(f"{place} ({key}): removed control characters or unpaired surrogates ({names})")
+            notes.append(f"{place()} ({key}): removed control characters or unpaired surrogates ({names})")
         return new
     return value
 
