@@ -160,3 +160,101 @@ def test_the_workbooks_bidgen_writes_show_every_digit(tmp_path):
     book = read_workbook(write_workbook(models, tmp_path / "deals.xlsx"))
     assert all(e.ok for e in book.entries), [str(x) for e in book.entries for x in e.errors]
     assert all(e.ok for e in read_workbook(SAMPLES / "deals.xlsx").entries)
+
+
+# --- what the file format means by number formats and date serials (bidgen.inputs.excel) ---------
+# bidgen reads these rules without importing openpyxl (a quarter of a second at every start, and in
+# every worker of a bulk run); they must give what openpyxl, which wrote and reads the same files,
+# gives.
+
+_FORMATS = [
+    "General", "0", "0.00", "#,##0.00", "0%", "@", "yyyy-mm-dd", "dd/mm/yyyy;@", "m/d/yy h:mm",
+    "[$-409]mmmm d, yyyy", "[$-F800]dddd, mmmm dd, yyyy", 'yyyy"年"m"月"d"日"', "[DBNum1][$-804]yyyy\"年\"m\"月\"",
+    '"Day" 0', '#,##0 "days"', "\\d0", "_d0", "[Red]0.00", "[Blue]#,##0;[Red]-#,##0", "[h]:mm:ss", "[mm]:ss",
+    "[ss].0", "h:mm AM/PM", "0.00_);[Red](0.00)", "[<=9999999]###-####;(###) ###-####", "mmm-yy", "0;d",
+    '"$"#,##0.00', "[$€-2] #,##0.00", "[$USD] #,##0", "0.0%;[Red]-0.0%", "yy", "s", "D", "Y", "",
+]
+
+
+def test_the_built_in_number_formats_are_the_file_formats():
+    from openpyxl.styles.numbers import BUILTIN_FORMATS as theirs
+
+    from bidgen.inputs.excel import BUILTIN_FORMATS
+
+    assert BUILTIN_FORMATS == theirs
+
+
+@pytest.mark.parametrize("fmt", _FORMATS + [f for f in __import__("bidgen.inputs.excel").inputs.excel.BUILTIN_FORMATS.values()])
+def test_a_format_shows_a_date_exactly_when_openpyxl_says_so(fmt):
+    from openpyxl.styles.numbers import is_date_format as theirs
+
+    from bidgen.inputs.excel import is_date_format
+
+    assert is_date_format(fmt) is theirs(fmt)
+
+
+def test_date_serials_mean_what_openpyxl_reads_in_both_calendars():
+    import random
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel as theirs
+
+    from bidgen.inputs.excel import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+    assert (WINDOWS_EPOCH, MAC_EPOCH) == (CALENDAR_WINDOWS_1900, CALENDAR_MAC_1904)
+    rng = random.Random(7)
+    serials = [0, 0.25, 0.5, 0.99999, 0.999999999, 1, 1.5, 58, 59, 59.75, 60, 60.5, 61, 366, 45000, 45000.125,
+               46356.999994, 2958465, 2958465.9999]
+    serials += [rng.uniform(0, 2958465) for _ in range(2000)] + [rng.randint(1, 80000) for _ in range(500)]
+    for epoch in (WINDOWS_EPOCH, MAC_EPOCH):
+        for serial in serials:
+            try:
+                expected = theirs(serial, epoch)
+            except OverflowError:  # past 31 December 9999 (Excel shows #####)
+                with pytest.raises(OverflowError):
+                    from_excel(serial, epoch)
+                continue
+            assert from_excel(serial, epoch) == expected, (serial, epoch)
+
+
+def test_dates_and_times_in_a_saved_workbook_read_as_openpyxl_reads_them(tmp_path):
+    """Cells with date, time and date-time formats, in both calendars: the value bidgen reads from
+    the sheet's XML is openpyxl's."""
+    from bidgen.inputs.tables import open_workbook
+
+    for date1904 in (False, True):
+        wb = openpyxl.Workbook()
+        wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904 if date1904 else openpyxl.utils.datetime.CALENDAR_WINDOWS_1900
+        ws = wb.active
+        ws.title = "deals"
+        values = [(dt.date(2026, 11, 30), "yyyy-mm-dd"), (dt.datetime(2026, 2, 28, 13, 45, 30), "yyyy-mm-dd hh:mm:ss"),
+                  (dt.time(9, 30), "h:mm"), (dt.date(1904, 3, 1), "d-mmm-yy"), (45000, "0.00"),
+                  (dt.date(2031, 1, 15), '[$-804]yyyy"年"m"月"d"日"')]
+        for col, (value, fmt) in enumerate(values, start=1):
+            cell = ws.cell(row=1, column=col, value=value)
+            cell.number_format = fmt
+        path = tmp_path / f"dates-{date1904}.xlsx"
+        wb.save(path)
+        expected = [c.value for c in openpyxl.load_workbook(path)["deals"][1]]
+        with open_workbook(path) as src:
+            [(_i, row)] = list(src.rows("deals"))
+        got = [c.value if c is not None else None for c in row]
+        assert [str(v) for v in got] == [str(v) for v in expected], date1904
+
+
+def test_a_number_past_the_calendar_in_a_date_cell_is_read_as_the_number(tmp_path):
+    """A serial past 31 December 9999 under a date format (Excel shows #####) used to end the run in
+    an OverflowError; it is the number the cell holds, which the deal's checks then judge."""
+    from bidgen.inputs.tables import open_workbook
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "deals"
+    ws["A1"] = 99999999
+    ws["A1"].number_format = "yyyy-mm-dd"
+    ws["B1"] = dt.date(2026, 11, 30)
+    ws["B1"].number_format = "yyyy-mm-dd"
+    wb.save(tmp_path / "far.xlsx")
+    with open_workbook(tmp_path / "far.xlsx") as src:
+        [(_i, row)] = list(src.rows("deals"))
+    assert row[0].value == Decimal(99999999)
+    assert row[1].value == dt.datetime(2026, 11, 30)

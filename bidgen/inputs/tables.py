@@ -1,8 +1,8 @@
 """The raw cells of a workbook: an ``.xlsx`` file or a folder of ``.csv`` files (pandas).
 
 An .xlsx sheet is read straight from its XML, so that a number is the exact digits the file
-stores (never a float on the way) and every cell keeps its number format and place; openpyxl
-provides the built-in number formats, date-format detection and the Excel date epochs.
+stores (never a float on the way) and every cell keeps its number format and place; what the file
+format means by its number formats and date serials is in :mod:`bidgen.inputs.excel`.
 
 :func:`open_workbook` gives a :class:`Source` whose sheets are read as *streams of rows*
 (:meth:`Source.rows`): an .xlsx sheet is inflated and parsed a chunk of whole rows at a time
@@ -358,7 +358,8 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[Any]:
 def _number_formats(zf: zipfile.ZipFile) -> list[str]:
     """The number format of each cell style (index = the cell's ``s`` attribute)."""
     from lxml import etree
-    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    from bidgen.inputs.excel import BUILTIN_FORMATS
 
     try:
         root = etree.fromstring(zf.read("xl/styles.xml"))
@@ -413,7 +414,7 @@ class _Decoder:
     ENTRY = 256  # about what an entry holds besides its tail: the key object, the dict slot, the cell and its value
 
     def __init__(self, strings: list[str], formats: list[str], epoch: Any) -> None:
-        from openpyxl.styles.numbers import is_date_format
+        from bidgen.inputs.excel import is_date_format
 
         self.strings = strings
         self.formats = formats
@@ -457,9 +458,12 @@ class _Decoder:
         except InvalidOperation:
             return self.text(text, False)
         if style < len(self.date_style) and self.date_style[style]:
-            from openpyxl.utils.datetime import from_excel
+            from bidgen.inputs.excel import from_excel
 
-            value = from_excel(float(value), self.epoch)
+            try:
+                value = from_excel(float(value), self.epoch)
+            except (OverflowError, ValueError):  # no date of the calendar (Excel shows #####): the number
+                pass
         return value
 
     def cell(self, tail: bytes) -> Raw | None:
@@ -665,7 +669,7 @@ class _Xlsx(Source):
 
     def __init__(self, p: Path) -> None:
         from lxml import etree
-        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+        from bidgen.inputs.excel import MAC_EPOCH, WINDOWS_EPOCH
 
         super().__init__(str(p))
         self.path = p
@@ -676,7 +680,7 @@ class _Xlsx(Source):
             self._parts = _sheet_parts(zf)
             self.hidden_sheets = _hidden_sheets(zf)
             book = zf.read("xl/workbook.xml")
-            epoch = CALENDAR_MAC_1904 if re.search(rb'date1904="(1|true)"', book) else CALENDAR_WINDOWS_1900
+            epoch = MAC_EPOCH if re.search(rb'date1904="(1|true)"', book) else WINDOWS_EPOCH
             self._decoder = _Decoder(_shared_strings(zf), _number_formats(zf), epoch)
         except (*_UNREADABLE, etree.XMLSyntaxError) as exc:
             self.close()
