@@ -314,7 +314,7 @@ def test_workers_end_when_the_driver_is_killed(tmp_path):
     path = write_workbook(many, tmp_path / "deals.xlsx")
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "bidgen.cli.main", "batch", str(path), "-o", str(out),
-                             "--jobs", "2", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--jobs", "3", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def children() -> list[int]:
         found = []
@@ -329,7 +329,7 @@ def test_workers_end_when_the_driver_is_killed(tmp_path):
         return found
 
     workers: list[int] = []
-    for _ in range(600):  # wait until the pool's workers run
+    for _ in range(600):  # wait until the pool's workers run (two: the driver is the third)
         workers = children()
         if len(workers) >= 2 or proc.poll() is not None:
             break

@@ -207,7 +207,7 @@ def _start_pool(jobs: int, options: BatchOptions) -> Executor | None:
     by_workers = jobs <= (os.cpu_count() or 1) and _all_cached(warm)
     if not by_workers:
         _warm_up(warm)
-    pool = _executor(jobs, warm if by_workers else None)
+    pool = _executor(jobs - 1, warm if by_workers else None)  # the driver is the jobs-th (see _run)
     try:
         pool.submit(_started)  # the pool forks its workers on its first job
     except BrokenExecutor:
@@ -255,15 +255,14 @@ def _die_with(driver: int) -> None:
         os._exit(1)
 
 
-def _executor(jobs: int, warm: _Warm | None = None) -> Executor:
-    if jobs <= 1:
-        return InlineExecutor()
+def _executor(workers: int, warm: _Warm | None = None) -> Executor:
+    """A pool of ``workers`` processes (at least one), each started with :func:`_worker_init`."""
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     # fork: the workers start at once with what the driver has imported
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+    return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx, initializer=_worker_init,
                                initargs=(os.getpid(), warm))
 
 
@@ -401,39 +400,33 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
 
     jobs = options.jobs or os.cpu_count() or 1
     own = executor is None
-    pool = executor if executor is not None else started or _executor(1)
+    pool = executor if executor is not None else started or InlineExecutor()
+    # with worker processes of its own, the driver renders deals too, between handing out the
+    # workers' (jobs processes render in all, one of them the driver): no process waits for a core,
+    # and the deals it renders cost no hand-off
+    helps = own and started is not None
+    workers = max(1, jobs - 1) if helps else jobs
+    # tasks in flight: enough for every worker to find its next task waiting (and, for an executor
+    # of the caller's, for its queue); memory stays flat in the number of deals
+    ahead = workers * 2 if helps else max(4, jobs * 4)
     restarts = 0
     retried: set[str] = set()
+    handed = 0  # deals taken from the workbook so far
     try:
         pending: set[Future] = set()
         queue = iter(rows)
-        window = max(4, jobs * 8)  # jobs in flight: memory stays flat in the number of deals
+        exhausted = False
 
-        def submit(job: DealJob) -> None:
-            nonlocal pool, restarts
-            while True:
-                try:
-                    fut = pool.submit(run_deal, job, shared)
-                    break
-                except BrokenExecutor:
-                    # a worker died (the OOM killer, a kill -9): the deals it had in flight have
-                    # failed; a new pool renders the rest (a few times at most)
-                    if not own or restarts >= _MAX_RESTARTS:
-                        r = DealResult(job.id, "failed", folder=job.folder)
-                        r.findings = [error_dict(_WORKER_DIED + " (no worker left to render it)", rule="worker")]
-                        report_progress(r)
-                        return
-                    _stop(pool)
-                    pool = _executor(min(jobs, max(1, total)), _Warm(shared.library_dirs, ()))
-                    restarts += 1
-            fut.job = job  # type: ignore[attr-defined]
-            pending.add(fut)
-
-        while True:
-            while len(pending) < window:
+        def next_job() -> DealJob | None:
+            """The next deal to render, None when there is none left (a deal whose folder cannot be
+            written into is reported at once)."""
+            nonlocal handed, exhausted
+            while not exhausted:
                 nxt = next(queue, None)
                 if nxt is None:
+                    exhausted = True
                     break
+                handed += 1
                 folder = outdir / folders[nxt.id]
                 unsafe = _unsafe_folder(folder)
                 if unsafe:
@@ -442,50 +435,100 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                     report_progress(r)
                     continue
                 entry = None if options.rebuild else manifest.deals.get(nxt.id)
-                submit(DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None))
-            if not pending:
+                return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None)
+            return None
+
+        def submit(batch: list[DealJob]) -> None:
+            nonlocal pool, restarts
+            while True:
+                try:
+                    fut = pool.submit(_run_deals, batch, shared)
+                    break
+                except BrokenExecutor:
+                    # a worker died (the OOM killer, a kill -9): the deals it had in flight have
+                    # failed; a new pool renders the rest (a few times at most)
+                    if not own or restarts >= _MAX_RESTARTS:
+                        for job in batch:
+                            r = DealResult(job.id, "failed", folder=job.folder)
+                            r.findings = [error_dict(_WORKER_DIED + " (no worker left to render it)", rule="worker")]
+                            report_progress(r)
+                        return
+                    _stop(pool)
+                    pool = _executor(workers, _Warm(shared.library_dirs, ()))
+                    restarts += 1
+            fut.jobs = batch  # type: ignore[attr-defined]
+            pending.add(fut)
+
+        def finish(job: DealJob, r: DealResult) -> None:
+            """What the driver does with a deal's result: write its documents and keep the manifest
+            (or check the files of a deal found unchanged), then report it."""
+            for note in r.notes:
+                warnings.warn(InputCleaned(note), stacklevel=2)
+            if r.status == "unchanged":
+                done = manifest.unchanged(r.id, r.digest or "")
+                if done is None:  # a file the manifest lists is missing or changed: render again
+                    submit([DealJob(job.id, job.folder, job.rows, None)])
+                    return
+                manifest.done(r.id)
+                r.documents = done["paths"]
+                r.total = Decimal(done["total"]) if done.get("total") else None
+                r.findings = list(done.get("findings") or [])
+            elif r.docs:
+                earlier = manifest.deals.get(r.id)
+                manifest.forget(r.id)
+                try:
+                    write_set(r.docs, fsync=False)
+                except BidgenError as exc:
+                    r.status = "failed"
+                    r.findings += [error_dict(line, rule=type(exc).__name__) for line in exc.lines()]
+                    r.documents = []
+                else:
+                    files = [(d.path, h) for d, h in zip(r.docs, r.hashes)] if len(r.hashes) == len(r.docs) \
+                        else [(d.path, d.data) for d in r.docs]
+                    r.findings += _retire(earlier, [d.path for d in r.docs], manifest.outdir)
+                    manifest.record(r.id, r.digest or "", files, status=r.status,
+                                    total=str(r.total) if r.total is not None else None, findings=r.findings)
+                r.docs = []
+                r.hashes = []
+            if r.status == "failed":
+                r.findings += _stale(manifest.deals.get(r.id), manifest.outdir, job.folder)
+            report_progress(r)
+
+        while True:
+            # the workers' next tasks: a few deals each (a task's hand-off costs the driver about a
+            # millisecond, whatever its size), down to one deal each as the run nears its end, so
+            # that every process stays busy to the last deal
+            while not exhausted and len(pending) < ahead:
+                size = max(1, min(_CHUNK, (total - handed) // (jobs * 4)))
+                batch: list[DealJob] = []
+                while len(batch) < size and (job := next_job()) is not None:
+                    batch.append(job)
+                if batch:
+                    submit(batch)
+            if helps and not exhausted:
+                job = next_job()
+                if job is not None:
+                    finish(job, _run_deals([job], shared)[0])
+                done_set = {f for f in pending if f.done()}
+                pending -= done_set
+            elif pending:
+                done_set, pending = wait(pending, return_when=FIRST_COMPLETED)
+            else:
                 break
-            done_set, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in sorted(done_set, key=lambda f: f.job.id):  # type: ignore[attr-defined]
-                job: DealJob = fut.job  # type: ignore[attr-defined]
-                if own and isinstance(fut.exception(), BrokenExecutor) and job.id not in retried \
-                        and restarts < _MAX_RESTARTS:
-                    # the pool broke while this deal was in flight (maybe not even started): once more
-                    retried.add(job.id)
-                    submit(job)
-                    continue
-                r = _collect(fut)
-                for note in r.notes:
-                    warnings.warn(InputCleaned(note), stacklevel=2)
-                if r.status == "unchanged":
-                    done = manifest.unchanged(r.id, r.digest or "")
-                    if done is None:  # a file the manifest lists is missing or changed: render again
-                        submit(DealJob(job.id, job.folder, job.rows, None))
+            for fut in sorted(done_set, key=lambda f: f.jobs[0].id):  # type: ignore[attr-defined]
+                done_jobs: list[DealJob] = fut.jobs  # type: ignore[attr-defined]
+                if own and isinstance(fut.exception(), BrokenExecutor):
+                    # the pool broke while these deals were in flight (maybe not even started): each
+                    # once more, on its own (so that a deal that kills its worker fails alone)
+                    again = [job for job in done_jobs if job.id not in retried and restarts < _MAX_RESTARTS]
+                    for job in again:
+                        retried.add(job.id)
+                        submit([job])
+                    done_jobs = [job for job in done_jobs if job not in again]
+                    if not done_jobs:
                         continue
-                    manifest.done(r.id)
-                    r.documents = done["paths"]
-                    r.total = Decimal(done["total"]) if done.get("total") else None
-                    r.findings = list(done.get("findings") or [])
-                elif r.docs:
-                    earlier = manifest.deals.get(r.id)
-                    manifest.forget(r.id)
-                    try:
-                        write_set(r.docs, fsync=False)
-                    except BidgenError as exc:
-                        r.status = "failed"
-                        r.findings += [error_dict(line, rule=type(exc).__name__) for line in exc.lines()]
-                        r.documents = []
-                    else:
-                        files = [(d.path, h) for d, h in zip(r.docs, r.hashes)] if len(r.hashes) == len(r.docs) \
-                            else [(d.path, d.data) for d in r.docs]
-                        r.findings += _retire(earlier, [d.path for d in r.docs], manifest.outdir)
-                        manifest.record(r.id, r.digest or "", files, status=r.status,
-                                        total=str(r.total) if r.total is not None else None, findings=r.findings)
-                    r.docs = []
-                    r.hashes = []
-                if r.status == "failed":
-                    r.findings += _stale(manifest.deals.get(r.id), manifest.outdir, job.folder)
-                report_progress(r)
+                for job, r in zip(done_jobs, _collect(fut, done_jobs)):
+                    finish(job, r)
     except BaseException:
         if own:
             _stop(pool)  # Ctrl-C, SIGTERM, an error: the workers end now, whatever they were doing
@@ -529,6 +572,7 @@ class _Results(Sequence[DealResult]):
 
 
 _MAX_RESTARTS = 3
+_CHUNK = 8  # deals per task at most (see _run)
 _WORKER_DIED = ("the worker process rendering this deal ended unexpectedly (killed by a signal, e.g. by the "
                 "system when memory ran out); it was not written: run the batch again to complete it")
 
@@ -643,18 +687,39 @@ def _clean_leftovers(folders: Iterable[Path]) -> None:
                     pass
 
 
-def _collect(fut: Future) -> DealResult:
+def _run_deals(jobs: Sequence[DealJob], shared: Shared) -> list[DealResult]:
+    """The task a run hands its executor: a few deals' jobs (:func:`~bidgen.batch.job.run_deal`
+    each), one result per deal; a crash in one deal (a bug) fails that deal only."""
+    results = []
+    for job in jobs:
+        try:
+            results.append(run_deal(job, shared))
+        except Exception as exc:  # noqa: BLE001 - a crash in one deal must not stop the others
+            results.append(_internal(job, exc))
+    return results
+
+
+def _internal(job: DealJob, exc: BaseException) -> DealResult:
+    r = DealResult(job.id, "failed", folder=job.folder)
+    r.findings = [error_dict(f"internal error while rendering this deal ({type(exc).__name__}: {exc}); "
+                             "please report it", rule="internal")]
+    return r
+
+
+def _collect(fut: Future, jobs: Sequence[DealJob]) -> list[DealResult]:
+    """The results of a task's deals (each failed when the task itself failed)."""
     try:
-        r: DealResult = fut.result()
-        return r
+        results: list[DealResult] = fut.result()
+        if len(results) == len(jobs):
+            return results
+        exc: BaseException = RuntimeError(f"{len(results)} results for {len(jobs)} deals")
     except BrokenExecutor:
-        job = fut.job  # type: ignore[attr-defined]
-        r = DealResult(job.id, "failed", folder=job.folder)
-        r.findings = [error_dict(_WORKER_DIED, rule="worker")]
-        return r
-    except Exception as exc:  # noqa: BLE001 - a crash in one deal must not stop the others
-        job = fut.job  # type: ignore[attr-defined]
-        r = DealResult(job.id, "failed", folder=job.folder)
-        r.findings = [error_dict(f"internal error while rendering this deal ({type(exc).__name__}: {exc}); "
-                                 "please report it", rule="internal")]
-        return r
+        out = []
+        for job in jobs:
+            r = DealResult(job.id, "failed", folder=job.folder)
+            r.findings = [error_dict(_WORKER_DIED, rule="worker")]
+            out.append(r)
+        return out
+    except Exception as err:  # noqa: BLE001 - e.g. a result the executor could not send back
+        exc = err
+    return [_internal(job, exc) for job in jobs]
