@@ -91,10 +91,13 @@ class DealResult:
     currency: str | None = None
     explain: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    docs: list[Any] = field(default_factory=list)  # Rendered, until the driver has written them
+    docs: list[Any] = field(default_factory=list)  # Rendered, until they are written
     digest: str | None = None  # the hash of the deal's inputs (bidgen.batch.manifest.input_hash)
     notes: list[str] = field(default_factory=list)  # warnings about its cells, for the driver to show
-    hashes: list[str] = field(default_factory=list)  # sha256 of each of ``docs``
+    hashes: list[str] = field(default_factory=list)  # sha256 of each of ``docs`` (of ``documents``)
+    #: the documents were written where they were rendered (a worker process of the run's own, on the
+    #: driver's disk): ``documents`` and ``hashes`` say what is in place, ``docs`` is emptied
+    written: bool = False
 
     @property
     def docx(self) -> list[Path]:

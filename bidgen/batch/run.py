@@ -1,10 +1,13 @@
 """The driver of a bulk run: read the workbook, plan the deals, run each through an executor,
-write what comes back, keep the manifest and write the report.
+keep the manifest and write the report.
 
-The driver is the only writer: the per-deal job (:func:`bidgen.batch.job.run_deal`) returns
-each deal's documents in memory, and the driver writes them as one set per deal with
-:func:`bidgen.documents.output.write_set` (the same mechanism ``bidgen all`` uses), without a
-sync per file; one sync of every folder written comes at the end of the run.
+The per-deal job (:func:`bidgen.batch.job.run_deal`) returns each deal's documents in memory;
+they are written as one set per deal with :func:`bidgen.documents.output.write_set` (the same
+mechanism ``bidgen all`` uses), without a sync per file (one sync comes at the end of the run).
+The run's own processes (the driver and its workers, on one machine) write each deal where it
+was rendered and send back only its paths and hashes; the documents of an executor of the
+caller's (which may run on other machines) come back to the driver, which writes them.  Only
+the driver keeps the manifest and the report.
 """
 
 from __future__ import annotations
@@ -378,7 +381,6 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
     caller's; else the run's own pool (``started``, or one process when ``--jobs 1``)."""
     import warnings
 
-    from bidgen.documents.output import write_set
     from bidgen.inputs.read import InputCleaned
 
     manifest = Manifest.load(outdir)
@@ -442,7 +444,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             nonlocal pool, restarts
             while True:
                 try:
-                    fut = pool.submit(_run_deals, batch, shared)
+                    fut = pool.submit(_run_deals, batch, shared, own)
                     break
                 except BrokenExecutor:
                     # a worker died (the OOM killer, a kill -9): the deals it had in flight have
@@ -473,22 +475,15 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                 r.documents = done["paths"]
                 r.total = Decimal(done["total"]) if done.get("total") else None
                 r.findings = list(done.get("findings") or [])
-            elif r.docs:
+            elif r.docs or r.written:
                 earlier = manifest.deals.get(r.id)
                 manifest.forget(r.id)
-                try:
-                    write_set(r.docs, fsync=False)
-                except BidgenError as exc:
-                    r.status = "failed"
-                    r.findings += [error_dict(line, rule=type(exc).__name__) for line in exc.lines()]
-                    r.documents = []
-                else:
-                    files = [(d.path, h) for d, h in zip(r.docs, r.hashes)] if len(r.hashes) == len(r.docs) \
-                        else [(d.path, d.data) for d in r.docs]
-                    r.findings += _retire(earlier, [d.path for d in r.docs], manifest.outdir)
-                    manifest.record(r.id, r.digest or "", files, status=r.status,
+                if r.docs:  # rendered by an executor of the caller's: written here
+                    _write(r)
+                if r.status != "failed":
+                    r.findings += _retire(earlier, r.documents, manifest.outdir)
+                    manifest.record(r.id, r.digest or "", zip(r.documents, r.hashes), status=r.status,
                                     total=str(r.total) if r.total is not None else None, findings=r.findings)
-                r.docs = []
                 r.hashes = []
             if r.status == "failed":
                 r.findings += _stale(manifest.deals.get(r.id), manifest.outdir, job.folder)
@@ -508,7 +503,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             if helps and not exhausted:
                 job = next_job()
                 if job is not None:
-                    finish(job, _run_deals([job], shared)[0])
+                    finish(job, _run_deals([job], shared, True)[0])
                 done_set = {f for f in pending if f.done()}
                 pending -= done_set
             elif pending:
@@ -687,16 +682,43 @@ def _clean_leftovers(folders: Iterable[Path]) -> None:
                     pass
 
 
-def _run_deals(jobs: Sequence[DealJob], shared: Shared) -> list[DealResult]:
+def _run_deals(jobs: Sequence[DealJob], shared: Shared, write: bool = False) -> list[DealResult]:
     """The task a run hands its executor: a few deals' jobs (:func:`~bidgen.batch.job.run_deal`
-    each), one result per deal; a crash in one deal (a bug) fails that deal only."""
+    each), one result per deal; a crash in one deal (a bug) fails that deal only.  ``write``: each
+    deal's documents are written here, as soon as they are rendered (the run's own processes, on
+    the driver's disk), and only their paths and hashes go back to the driver."""
     results = []
     for job in jobs:
         try:
-            results.append(run_deal(job, shared))
+            r = run_deal(job, shared)
         except Exception as exc:  # noqa: BLE001 - a crash in one deal must not stop the others
-            results.append(_internal(job, exc))
+            r = _internal(job, exc)
+        if write and r.docs:
+            _write(r)
+        results.append(r)
     return results
+
+
+def _write(r: DealResult) -> None:
+    """Write a deal's rendered documents as one set (all or none: see :mod:`bidgen.docx.commit`),
+    without a sync per file (the run syncs once at its end); a failure fails the deal."""
+    from bidgen.documents.output import write_set
+
+    try:
+        write_set(r.docs, fsync=False)
+    except BidgenError as exc:
+        r.status = "failed"
+        r.findings += [error_dict(line, rule=type(exc).__name__) for line in exc.lines()]
+        r.documents = []
+        r.hashes = []
+    else:
+        if len(r.hashes) != len(r.docs):  # (a job of another make: no hashes computed)
+            import hashlib
+
+            r.hashes = [hashlib.sha256(d.data).hexdigest() for d in r.docs]
+        r.documents = [d.path for d in r.docs]
+    r.docs = []
+    r.written = True
 
 
 def _internal(job: DealJob, exc: BaseException) -> DealResult:
