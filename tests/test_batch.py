@@ -137,13 +137,33 @@ def test_a_run_killed_mid_way_is_completed_by_the_next(tmp_path):
 
 
 def test_any_executor_runs_the_per_deal_job(tmp_path):
+    """An executor of the caller's (maybe on other machines) sends each deal's documents back as
+    bytes, and the driver writes them: the same documents as the run's own processes write."""
     models = [load_any(p) for p in sorted(SAMPLES.glob("*.yaml"))]
     path = write_workbook(models, tmp_path / "deals.xlsx")
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    returned = []
+
+    class Recording(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+            def job():  # what the executor hands back, as it hands it back
+                results = fn(*args, **kwargs)
+                returned.extend((r.id, len(r.docs), r.written) for r in results)
+                return results
+
+            return super().submit(job)
+
+    with Recording(max_workers=2) as pool:
         result = run_batch(path, tmp_path / "out", BatchOptions(), executor=pool)
     assert result.exit_code == 0
     assert [len(r.docx) for r in result.results] == [4, 4]
-    assert all(p.suffix == ".docx" and p.is_file() for r in result.results for p in r.docx)
+    assert sorted(returned) == [("D-2026-0042", 5, False), ("D-2026-0107", 5, False)]  # bytes (4 .docx, 1 .eml)
+    own = run_batch(path, tmp_path / "own", BatchOptions(jobs=2))
+    for theirs, ours in zip(result.results, own.results):
+        assert [p.name for p in theirs.documents] == [p.name for p in ours.documents]
+        for a, b in zip(theirs.docx, ours.docx):
+            assert read_docx(a).all_text() == read_docx(b).all_text()
+    again = run_batch(path, tmp_path / "out", BatchOptions(), executor=ThreadPoolExecutor(max_workers=2))
+    assert [r.status for r in again.results] == ["unchanged", "unchanged"]
 
 
 def test_only_and_json_format(tmp_path, capsys):
