@@ -177,6 +177,13 @@ def _warm_up(warm: _Warm) -> None:
             CompiledTemplate.load(path)
         except Exception:  # noqa: BLE001 - as above
             pass
+    from bidgen.locales import babel_locale
+
+    for loc in warm.locales:  # each locale's data (numbers, dates), read on first use otherwise
+        try:
+            babel_locale(loc).number_symbols
+        except Exception:  # noqa: BLE001 - as above
+            pass
 
 
 def _all_cached(warm: _Warm) -> bool:
@@ -207,6 +214,7 @@ def _start_pool(jobs: int, options: BatchOptions) -> Executor | None:
     Otherwise the driver loads (compiles and keeps) them first and the workers start with them:
     several workers compiling the same templates at once would only multiply the work."""
     warm = _Warm(tuple(options.library_dirs), (options.locale,) if options.locale else _builtin_locales())
+    _preload()
     by_workers = jobs <= (os.cpu_count() or 1) and _all_cached(warm)
     if not by_workers:
         _warm_up(warm)
@@ -216,6 +224,14 @@ def _start_pool(jobs: int, options: BatchOptions) -> Executor | None:
     except BrokenExecutor:
         pass  # the run's first deal meets it again, and the run replaces the pool
     return pool
+
+
+def _preload() -> None:
+    """Import what every deal's job uses (the driver needs it too), so that the workers, forked
+    next, start with it instead of each importing it on its first deal."""
+    import bidgen.checks  # noqa: F401
+    import bidgen.pipeline  # noqa: F401
+    from bidgen.documents import bid, brief, content, eml, memo, proposal  # noqa: F401
 
 
 def _started() -> None:
