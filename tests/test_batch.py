@@ -695,6 +695,46 @@ def test_a_worker_killed_mid_run_neither_hangs_the_run_nor_loses_the_other_deals
     assert (out / "batch-report.xlsx").is_file()
 
 
+_KILL_WHILE_WRITING = r"""
+import os, signal, sys
+from pathlib import Path
+
+driver = os.getpid()
+marker = Path(sys.argv[3])
+real = os.replace
+
+def dies_mid_write(src, dst, *a, **k):
+    # the OOM killer takes a worker once, after its first document of the deal went to a temporary file
+    if os.getpid() != driver and "D-2026-0107" in str(dst) and not marker.exists():
+        marker.write_text("killed")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst, *a, **k)
+
+os.replace = dies_mid_write
+from bidgen.cli.main import main
+sys.exit(main(["batch", sys.argv[1], "-o", sys.argv[2], "--jobs", "2", "--quiet"]))
+"""
+
+
+def test_a_worker_killed_while_writing_leaves_no_temporary_file(tmp_path):
+    """A worker writes the deals it renders: killed halfway through a deal's set, it leaves that
+    set's temporary files; the run removes them, renders the deal again and completes it."""
+    import subprocess
+    import sys
+
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-c", _KILL_WHILE_WRITING, str(path), str(out), str(tmp_path / "killed")],
+                          capture_output=True, text=True, timeout=180)
+    assert (tmp_path / "killed").exists()
+    assert proc.returncode == 0, proc.stderr
+    assert not [p.name for p in out.rglob("*") if p.name.endswith((".tmp", ".bak"))]
+    names = sorted(p.name for p in (out / "D-2026-0107").iterdir())
+    assert len([n for n in names if n.endswith(".docx")]) >= 3, names
+    for doc in (out / "D-2026-0107").glob("*.docx"):
+        assert read_docx(doc).all_text()
+
+
 def test_a_pool_that_keeps_breaking_ends_the_run_with_the_deals_failed(tmp_path, monkeypatch):
     from concurrent.futures import Executor, Future
     from concurrent.futures.process import BrokenProcessPool

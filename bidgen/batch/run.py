@@ -529,8 +529,10 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             for fut in sorted(done_set, key=lambda f: f.jobs[0].id):  # type: ignore[attr-defined]
                 done_jobs: list[DealJob] = fut.jobs  # type: ignore[attr-defined]
                 if own and isinstance(fut.exception(), BrokenExecutor):
-                    # the pool broke while these deals were in flight (maybe not even started): each
-                    # once more, on its own (so that a deal that kills its worker fails alone)
+                    # the pool broke while these deals were in flight (maybe not even started): a
+                    # worker killed while writing one left its temporary files, which go; then each
+                    # deal once more, on its own (so that a deal that kills its worker fails alone)
+                    _clean_leftovers(job.folder for job in done_jobs)
                     again = [job for job in done_jobs if job.id not in retried and restarts < _MAX_RESTARTS]
                     for job in again:
                         retried.add(job.id)
