@@ -11,7 +11,7 @@ chunk of it; a bulk run can then keep only what it needs.  Each row is a list of
 cells (value, number format, whether the cell is an Excel error or a formula saved without its
 value), before any meaning is given to them.  Problems of the file as a whole (unreadable,
 merged cells) are collected in :attr:`Source.problems` once a sheet has been read to its end,
-so that every one is reported at once.  :func:`read_tables` reads every sheet whole.
+so that every one is reported at once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -29,7 +29,7 @@ from xml.etree import ElementTree
 from bidgen.errors import InputError
 from bidgen.inputs.cells import Oversize
 
-__all__ = ["Raw", "raw", "cell_cap", "Table", "Tables", "Source", "open_workbook", "read_tables", "WorkbookProblem",
+__all__ = ["Raw", "raw", "cell_cap", "Table", "Source", "open_workbook", "WorkbookProblem",
            "UNCACHED"]
 
 
@@ -95,15 +95,6 @@ class WorkbookProblem:
         return f"{self.place}: {self.message}"
 
 
-@dataclass
-class Tables:
-    """The sheets of a workbook by name, with the file's own problems."""
-
-    file: str
-    tables: dict[str, Table] = field(default_factory=dict)
-    problems: list[WorkbookProblem] = field(default_factory=list)
-
-
 Row = tuple[int, list[Raw | None]]
 
 
@@ -163,21 +154,6 @@ def open_workbook(path: str | Path) -> Source:
                          file=str(p))
     raise InputError(f"unsupported workbook type {p.suffix or '(none)'!r}; expected .xlsx or a folder of .csv",
                      file=str(p))
-
-
-def read_tables(path: str | Path) -> Tables:
-    """Every sheet of a workbook, whole (see :func:`open_workbook` for reading it as streams)."""
-    with open_workbook(path) as src:
-        out = Tables(src.file)
-        for name in src.names:
-            rows: list[list[Raw | None]] = []
-            for i, cells in src.rows(name):
-                while len(rows) < i:
-                    rows.append([])
-                rows.append(cells)
-            out.tables[name] = Table(name, src.labels[name], rows)
-        out.problems = list(src.problems)
-    return out
 
 
 # ---------------------------------------------------------------------------- xlsx
