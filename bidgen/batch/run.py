@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from bidgen.batch.job import DealJob, DealResult, Shared, error_dict, run_deal
-from bidgen.batch.manifest import MANIFEST, Manifest, input_hash, shared_hash
+from bidgen.batch.manifest import MANIFEST, Manifest, shared_hash
 from bidgen.batch.report import REPORT, ReportWriter
 from bidgen.errors import BidgenError, InputError, ValidationErrors
 
