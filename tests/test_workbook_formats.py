@@ -258,3 +258,37 @@ def test_a_number_past_the_calendar_in_a_date_cell_is_read_as_the_number(tmp_pat
         [(_i, row)] = list(src.rows("deals"))
     assert row[0].value == Decimal(99999999)
     assert row[1].value == dt.datetime(2026, 11, 30)
+
+
+@pytest.mark.parametrize("spelling, calendar", [
+    ('date1904="1"', 1904), ("date1904='1'", 1904), ('date1904 = "1"', 1904), ('date1904="true"', 1904),
+    ("date1904 =\n 'true'", 1904), ('date1904=" 1 "', 1904), ('date1904="0"', 1900), ("date1904='false'", 1900),
+])
+def test_the_1904_calendar_flag_is_read_as_xml_whatever_its_quotes_and_spaces(tmp_path, spelling, calendar):
+    """``<workbookPr date1904='1'/>`` is the same XML as ``date1904="1"``: read in the 1900 calendar, every date
+    of such a workbook would be silently 1,462 days early (QA4, Q4-6)."""
+    import re
+    import zipfile
+
+    from bidgen.inputs.tables import open_workbook
+
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    ws = wb.active
+    ws.title = "deals"
+    ws["A1"] = dt.date(2026, 11, 18)
+    ws["A1"].number_format = "yyyy-mm-dd"
+    wb.save(tmp_path / "base.xlsx")
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                assert b'date1904="1"' in data
+                data = data.replace(b'date1904="1"', spelling.encode())
+            zout.writestr(info, data)
+    with open_workbook(path) as src:
+        [(_i, row)] = list(src.rows("deals"))
+    # (a 1900-calendar workbook holding the same serial means the date 1,462 days earlier)
+    expected = dt.datetime(2026, 11, 18) if calendar == 1904 else dt.datetime(2026, 11, 18) - dt.timedelta(days=1462)
+    assert row[0].value == expected

@@ -175,9 +175,8 @@ _R_ATTR = re.compile(rb'\br="([0-9]+)"')
 CHUNK = 1 << 16
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its XML part inside the package."""
-    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+def _sheet_parts(zf: zipfile.ZipFile, book: ElementTree.Element) -> dict[str, str]:
+    """Sheet name → its XML part inside the package (``book``: xl/workbook.xml, parsed)."""
     rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     target = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
     out = {}
@@ -189,10 +188,17 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _hidden_sheets(zf: zipfile.ZipFile) -> set[str]:
-    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+def _hidden_sheets(book: ElementTree.Element) -> set[str]:
     return {sheet.get("name", "") for sheet in book.iterfind("m:sheets/m:sheet", _NS)
             if sheet.get("state") in ("hidden", "veryHidden")}
+
+
+def _date1904(book: ElementTree.Element) -> bool:
+    """Whether the workbook counts its dates in the 1904 calendar: ``<workbookPr date1904="1"/>``,
+    read as XML (any quotes, spaces around ``=``), its value an xsd:boolean (``1``/``true``, white
+    space around it allowed)."""
+    pr = book.find("m:workbookPr", _NS)
+    return pr is not None and (pr.get("date1904") or "").strip() in ("1", "true")
 
 
 def _col_index(ref: str) -> int:
@@ -653,10 +659,10 @@ class _Xlsx(Source):
         try:
             self._zf = zf = zipfile.ZipFile(p)
             _within_limits(zf, p)
-            self._parts = _sheet_parts(zf)
-            self.hidden_sheets = _hidden_sheets(zf)
-            book = zf.read("xl/workbook.xml")
-            epoch = MAC_EPOCH if re.search(rb'date1904="(1|true)"', book) else WINDOWS_EPOCH
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+            self._parts = _sheet_parts(zf, book)
+            self.hidden_sheets = _hidden_sheets(book)
+            epoch = MAC_EPOCH if _date1904(book) else WINDOWS_EPOCH
             self._decoder = _Decoder(_shared_strings(zf), _number_formats(zf), epoch)
         except (*_UNREADABLE, etree.XMLSyntaxError) as exc:
             self.close()
