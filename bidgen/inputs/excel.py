@@ -5,9 +5,10 @@ These few rules are the file format's, not a library's: the built-in number form
 workbook may refer to by id without stating them, whether a format shows a date or a time, and
 how a serial number of days becomes a date in each of the two calendars, with Excel's leap day
 of 1900.  They agree with openpyxl's (``openpyxl.styles.numbers`` and ``openpyxl.utils.datetime``,
-which a test compares them with); they are kept here so that reading a workbook does not import
-openpyxl as a whole (a quarter of a second, with numpy, at the start of every run and in every
-worker of a bulk run).
+which a test compares them with) but in two places where openpyxl's table is wrong or short: the
+Accounting format 44 with its section separators, and the East-Asian date and time formats 27-36
+and 50-58.  They are kept here so that reading a workbook does not import openpyxl as a whole (a
+quarter of a second, with numpy, at the start of every run and in every worker of a bulk run).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 
-__all__ = ["BUILTIN_FORMATS", "WINDOWS_EPOCH", "MAC_EPOCH", "is_date_format", "from_excel"]
+__all__ = ["BUILTIN_FORMATS", "EAST_ASIAN_FORMATS", "WINDOWS_EPOCH", "MAC_EPOCH", "is_date_format", "from_excel"]
 
 #: The built-in number formats (18.8.30): a cell style may name one by its id alone.
 BUILTIN_FORMATS: dict[int, str] = {
@@ -49,13 +50,47 @@ BUILTIN_FORMATS: dict[int, str] = {
     41: r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)',
     42: r'_("$"* #,##0_);_("$"* \(#,##0\);_("$"* "-"_);_(@_)',
     43: r'_(* #,##0.00_);_(* \(#,##0.00\);_(* "-"??_);_(@_)',
-    44: r'_("$"* #,##0.00_)_("$"* \(#,##0.00\)_("$"* "-"??_)_(@_)',
+    # (openpyxl's table lacks the ``;`` between the four sections: read as one section with ``@``
+    # inside, the format could not be read at all; Excel's format 44 is 42's with two decimals, as
+    # 43 is 41's)
+    44: r'_("$"* #,##0.00_);_("$"* \(#,##0.00\);_("$"* "-"??_);_(@_)',
     45: "mm:ss",
     46: "[h]:mm:ss",
     47: "mmss.0",
     48: "##0.0E+0",
     49: "@",
 }
+
+#: The East-Asian built-in formats (18.8.30 lists ids 27-36 and 50-58 for zh-cn, zh-tw, ja-jp and
+#: ko-kr): an Excel in one of these languages names them by id alone, with no ``<numFmt>``.  Their
+#: texts differ by language, but in every language each of them shows a date or a time, which is
+#: all bidgen needs to know of them (a cell's value is its serial read as a date; the text only
+#: tells whether it is one).  The texts are the zh-cn ones of ECMA-376 Part 1, 18.8.30 (the same
+#: as [MS-XLS] 2.4.126 lists for these ids; ExcelDataReader's ``BuiltinNumberFormat.cs`` likewise
+#: takes every id of these blocks for a date or time format, with the ja-jp texts).  32-35, 55 and
+#: 56 are times of day; the others dates.
+EAST_ASIAN_FORMATS: dict[int, str] = {
+    27: 'yyyy"年"m"月"',
+    28: 'm"月"d"日"',
+    29: 'm"月"d"日"',
+    30: "m-d-yy",
+    31: 'yyyy"年"m"月"d"日"',
+    32: 'h"时"mm"分"',
+    33: 'h"时"mm"分"ss"秒"',
+    34: '上午/下午h"时"mm"分"',
+    35: '上午/下午h"时"mm"分"ss"秒"',
+    36: 'yyyy"年"m"月"',
+    50: 'yyyy"年"m"月"',
+    51: 'm"月"d"日"',
+    52: 'yyyy"年"m"月"',
+    53: 'm"月"d"日"',
+    54: 'm"月"d"日"',
+    55: '上午/下午h"时"mm"分"',
+    56: '上午/下午h"时"mm"分"ss"秒"',
+    57: 'yyyy"年"m"月"',
+    58: 'm"月"d"日"',
+}
+BUILTIN_FORMATS.update(EAST_ASIAN_FORMATS)
 
 #: Day 0 of each calendar: the 1900 date system's (as Excel counts it: see :func:`from_excel`) and
 #: the 1904 one's (``<workbookPr date1904="1"/>``).
