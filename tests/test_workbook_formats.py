@@ -362,3 +362,62 @@ def test_the_1904_calendar_flag_is_read_as_xml_whatever_its_quotes_and_spaces(tm
     # (a 1900-calendar workbook holding the same serial means the date 1,462 days earlier)
     expected = dt.datetime(2026, 11, 18) if calendar == 1904 else dt.datetime(2026, 11, 18) - dt.timedelta(days=1462)
     assert row[0].value == expected
+
+
+@pytest.mark.parametrize("calendar", ["1900", "1904"])
+def test_a_negative_number_in_a_date_cell_is_read_as_the_number(tmp_path, calendar):
+    """A negative serial under a date format is no date (Excel shows ##### in the 1900 calendar): it
+    was read as a date of 1899 and written into the documents; it is the number, which a date column
+    refuses at its cell like a serial past the calendar."""
+    wb = openpyxl.load_workbook(_book(tmp_path / "base.xlsx"))
+    if calendar == "1904":
+        wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+        for ref in ("D2", "E2"):  # the other dates, kept right in this calendar
+            wb["deals"][ref].value = wb["deals"][ref].value
+    wb["deals"]["D2"] = -5  # issue_date, its date format kept
+    wb["deals"]["F2"] = -0.5  # seller.name: not a date column, but formatted as one
+    wb["deals"]["F2"].number_format = "yyyy-mm-dd hh:mm"
+    wb.save(tmp_path / "deals.xlsx")
+    from bidgen.inputs.tables import open_workbook
+
+    with open_workbook(tmp_path / "deals.xlsx") as src:
+        row = dict(src.rows("deals"))[1]
+    assert (row[3].value, row[5].value) == (Decimal(-5), Decimal("-0.5"))
+    assert _errors(tmp_path / "deals.xlsx")[0] == (
+        "deals.xlsx:deals!D2 (issue_date): a number (-5), not a date: format the cell as a date or type the date "
+        "as YYYY-MM-DD")
+
+
+def _iso_book(path: Path, **dates) -> Path:
+    """A one-deal workbook whose date cells are stored as ISO 8601 (``t="d"``), as openpyxl writes them
+    with ``iso_dates``."""
+    wb = openpyxl.load_workbook(_book(path.with_name("base-" + path.name)))
+    for ref, value in dates.items():
+        wb["deals"][ref] = value
+    wb.iso_dates = True
+    wb.save(path)
+    import zipfile
+
+    assert b't="d"' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    return path
+
+
+def test_an_iso_8601_date_cell_with_a_time_part_reads_as_the_date(tmp_path):
+    """``<c t="d"><v>2026-11-18T00:00:00</v></c>``: a date at midnight is the date (it was refused as
+    "not an ISO date")."""
+    path = _iso_book(tmp_path / "iso.xlsx")
+    from bidgen.inputs.tables import open_workbook
+
+    with open_workbook(path) as src:
+        row = dict(src.rows("deals"))[1]
+    assert (row[3].value, row[4].value) == (dt.datetime(2026, 11, 18), dt.datetime(2027, 1, 17))
+    entry = read_workbook(path).entries[0]
+    assert entry.ok, [str(e) for e in entry.errors]
+    assert (entry.deal.issue_date, entry.deal.valid_until) == (dt.date(2026, 11, 18), dt.date(2027, 1, 17))
+
+
+def test_an_iso_8601_date_cell_with_a_time_of_day_is_refused_as_a_date_cell_is(tmp_path):
+    path = _iso_book(tmp_path / "iso.xlsx", D2=dt.datetime(2026, 11, 18, 9, 30), E2=dt.time(9, 30))
+    assert _errors(path) == [
+        "iso.xlsx:deals!D2 (issue_date): a date with a time of day (2026-11-18 09:30); give the date alone",
+        "iso.xlsx:deals!E2 (valid_until): a time or duration where a date is expected"]

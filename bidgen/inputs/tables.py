@@ -385,6 +385,25 @@ _MISS = object()
 OVERSIZE_T = b"bidgenOversize"
 
 
+def _iso_date(text: str) -> Any:
+    """The value of an ISO 8601 date cell (``t="d"``): a datetime (``2026-11-18`` or
+    ``2026-11-18T00:00:00``, as openpyxl writes it with ``iso_dates``) or a time of day
+    (``09:30:00``); a text that is neither (or that names a time zone, which a cell's date has
+    not) is left as it stands, for the column to refuse."""
+    import datetime
+
+    value = text.strip()
+    try:
+        when = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            clock = datetime.time.fromisoformat(value.removeprefix("T"))
+        except ValueError:
+            return text
+        return clock if clock.tzinfo is None else text
+    return when if when.tzinfo is None else text
+
+
 class _Decoder:
     """Cell values from their XML, with what every sheet of the workbook shares: the shared strings,
     the number formats, which of them are dates, the date epoch, and a memo of decoded texts (the
@@ -429,8 +448,10 @@ class _Decoder:
             return Oversize(int(text or 0))
         if t == b"inlineStr":
             return self.text(inline, True) if inline is not None else None
-        if t in (b"str", b"e", b"d"):
+        if t in (b"str", b"e"):
             return self.text(text, False) if text is not None else None
+        if t == b"d":  # an ISO 8601 date, time or both (18.18.11): what Excel shows, in any calendar
+            return _iso_date(self.text(text, False)) if text is not None else None
         if t == b"b":
             return None if text is None else text.strip() in (b"1", b"true")
         if text is None:
@@ -439,7 +460,10 @@ class _Decoder:
             value: Any = Decimal(text.decode())
         except InvalidOperation:
             return self.text(text, False)
-        if style < len(self.date_style) and self.date_style[style]:
+        # (a negative serial is no date either: Excel shows ##### in the 1900 calendar, a date
+        # before its epoch with a minus sign in the 1904 one; read as the number, a date column
+        # refuses it at its cell)
+        if style < len(self.date_style) and self.date_style[style] and not value.is_signed():
             from bidgen.inputs.excel import from_excel
 
             try:
