@@ -593,3 +593,41 @@ def test_an_unknown_sheet_says_how_to_keep_it_as_notes(tmp_path):
     book["Notes"].title = "_Notes"
     book.save(path)
     assert len(read_workbook(path).entries) == 2
+
+
+def test_an_id_typed_with_spaces_around_it_is_trimmed_in_every_sheet(tmp_path):
+    """A deal id pasted with a leading space into every sheet (as text from another system comes): the
+    'deals' and 'meetings' sheets trimmed it, the tenders' 'deal' column did not, and the deal failed with
+    "a tender for deal ' D-…', which is not in sheet 'deals'" (QA4, Q4-18). One rule for every sheet."""
+    path = write_workbook(sample_models(), tmp_path / "deals.xlsx")
+    expected = book_models(path)
+    tendered = {m.deal for m in expected if isinstance(m, Tender)}
+    assert tendered
+    wb = openpyxl.load_workbook(path)
+    changed = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value in tendered:
+                    c.value = f" {c.value}\u00a0"
+                    changed += 1
+    assert changed > 3
+    wb.save(path)
+    assert book_models(path) == expected
+
+
+def test_a_tender_or_meeting_of_no_deal_names_its_cell(tmp_path):
+    path = write_workbook(sample_models(), tmp_path / "deals.xlsx")
+    wb = openpyxl.load_workbook(path)
+    places = {}
+    for name in ("tenders", "meetings"):
+        ws = wb[name]
+        col = [c.value for c in ws[1]].index("deal") + 1
+        ws.cell(row=2, column=col, value="X-0001")
+        places[name] = f"{openpyxl.utils.get_column_letter(col)}2"
+    wb.save(path)
+    lines = [str(o) for o in read_workbook(path).orphans]
+    assert f"deals.xlsx:tenders!{places['tenders']} (deal): a tender for deal 'X-0001', which is not in sheet " \
+           "'deals'" in lines
+    assert f"deals.xlsx:meetings!{places['meetings']} (deal): a meeting of deal 'X-0001', which is not in sheet " \
+           "'deals'" in lines

@@ -412,6 +412,7 @@ def plan_workbook(src: Source) -> Plan:
 
     # the record sheets: ids (text, unique), and the deal each tender answers
     tender_deal: dict[str, Any] = {}
+    tender_deal_col: int | None = None  # the tenders' column 'deal'
     for name, rs in records.items():
         seen = plan.first_row[name] = {}
         plan.id_col[name] = None
@@ -426,6 +427,8 @@ def plan_workbook(src: Source) -> Plan:
                 cols = {"id": _first_col(header, rs.id_key), "deal": _first_col(header, "deal"),
                         "locale": _first_col(header, "locale")}
                 plan.id_col[name] = cols["id"]
+                if name == "tenders":
+                    tender_deal_col = cols["deal"]
             if name == "deals" and len(plan.locales) < 16:
                 locale = _text_at(cells, cols["locale"])
                 if locale:
@@ -474,10 +477,10 @@ def plan_workbook(src: Source) -> Plan:
         plan.unit[("meetings", mid)] = plan.units
         plan.extra.append("meeting")
         orphans.append(CellError(f"a meeting of deal {quote(mid)}, which is not in sheet 'deals'",
-                                 place=f"{src.labels['meetings']}!{i + 1}", key="deal", deal=mid))
+                                 place=_place(src, "meetings", i, plan.id_col["meetings"]), key="deal", deal=mid))
     first_tender: dict[str, str] = {}
     for ref, deal_id in tender_deal.items():
-        place = f"{src.labels['tenders']}!{plan.first_row['tenders'][ref] + 1}"
+        place = _place(src, "tenders", plan.first_row["tenders"][ref], tender_deal_col)
         if isinstance(deal_id, str) and deal_id in deals:
             u = plan.unit[("deals", deal_id)]
             if deal_id in first_tender:
@@ -570,8 +573,13 @@ def _hidden_rows(plan: Plan, src: Source, hidden: list[tuple[str, int, list[Raw 
             plan.orphans.append(CellError(why, place=place, deal=rid))
 
 
+def _place(src: Source, name: str, i: int, j: int | None) -> str:
+    """``deals.xlsx:tenders!D3`` for the cell of row ``i`` in column ``j`` (0-based), the row when ``j`` is None."""
+    return src.sheet(name).place(i, j) if j is not None else f"{src.labels[name]}!{i + 1}"
+
+
 def _tender_deal(rs: RecordSheet, cells: list[Raw | None], j: int | None) -> str | None:
-    """The deal a tender row answers (its 'deal' cell as read), or None."""
+    """The deal a tender row answers (its 'deal' cell as read, trimmed as every id is), or None."""
     cell = cells[j] if j is not None and j < len(cells) else None
     if cell is None or cell.uncached:
         return None
@@ -579,7 +587,7 @@ def _tender_deal(rs: RecordSheet, cells: list[Raw | None], j: int | None) -> str
         value = cell_value(cell.value, rs.column("deal"), cell.number_format, cell.error)  # type: ignore[arg-type]
     except CellProblem:
         return None
-    return str(value) if value is not None else None
+    return (str(value).strip() or None) if value is not None else None
 
 
 # ---------------------------------------------------------------------------- records (the per-deal job)
