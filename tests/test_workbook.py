@@ -631,3 +631,26 @@ def test_a_tender_or_meeting_of_no_deal_names_its_cell(tmp_path):
            "'deals'" in lines
     assert f"deals.xlsx:meetings!{places['meetings']} (deal): a meeting of deal 'X-0001', which is not in sheet " \
            "'deals'" in lines
+
+
+def test_did_you_mean_prefers_the_id_fewest_slips_away_and_with_the_same_numbers():
+    """``D-0003`` among ``D-00000``…``D-00059``: many ids are one character from it (D-00003, D-00013,
+    D-00053, D-00030 …), as difflib sees them equally alike; it picked by string order (D-00053)."""
+    from bidgen.inputs.locate import did_you_mean, edits
+
+    ids = [f"D-{k:05d}" for k in range(60)]
+    assert did_you_mean("D-0003", ids) == "D-00003"
+    assert did_you_mean("d-00053", ids) == "D-00053"
+    assert did_you_mean("D-0035", ids) == "D-00035"
+    assert did_you_mean("D-00305", ids) == "D-00035"  # two neighbours swapped: one slip, not two
+    assert did_you_mean("unit_prise", ["unit_price", "quantity"]) == "unit_price"
+    assert did_you_mean("zzz", ids) is None
+    assert (edits("D-00305", "D-00035"), edits("kitten", "sitting"), edits("", "ab")) == (1, 3, 2)
+
+
+def test_only_with_an_id_a_character_short_suggests_the_deal_it_is_short_of(tmp_path, capsys):
+    path = write_workbook([d.model_copy(update={"id": f"D-{k:05d}"}) for k, d in enumerate(_many_deals(60))],
+                          tmp_path / "w.xlsx")
+    code = main(["batch", str(path), "-o", str(tmp_path / "out"), "--only", "D-0003", "--quiet"])
+    assert code == 2
+    assert "--only: no deal 'D-0003' in the workbook; did you mean 'D-00003'?" in capsys.readouterr().err

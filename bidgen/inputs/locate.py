@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from bidgen.errors import InputError
 from bidgen.inputs.base import QUOTE_MAX, describe, quote
 
-__all__ = ["translate", "field_path", "fields_at", "did_you_mean", "lookalike_key", "lookalike_chars", "quote"]
+__all__ = ["translate", "field_path", "fields_at", "did_you_mean", "edits", "lookalike_key", "lookalike_chars", "quote"]
 
 Loc = tuple[str | int, ...]
 
@@ -110,10 +110,58 @@ def fields_at(root: type[BaseModel], path: Loc) -> list[str]:
 
 
 def did_you_mean(word: str, choices: list[str]) -> str | None:
-    """The closest choice to ``word`` (case-insensitive), if one is close enough."""
-    lowered = {c.lower(): c for c in choices}
-    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else None
+    """The closest choice to ``word`` (case-insensitive), if one is close enough: difflib's most
+    alike, and among choices equally alike the fewest typing slips away (:func:`edits`), then the
+    one whose numbers are the same numbers (``D-0003`` → ``D-00003``, not ``D-00053``: both one
+    character away, difflib alone picked by string order), then the first."""
+    lowered: dict[str, str] = {}
+    for c in choices:
+        lowered.setdefault(c.lower(), c)
+    target = word.lower()
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(target)
+    best: list[str] = []
+    top = 0.6  # difflib's cutoff
+    for cand in lowered:
+        matcher.set_seq1(cand)
+        if matcher.real_quick_ratio() < top or matcher.quick_ratio() < top:
+            continue
+        ratio = matcher.ratio()
+        if ratio > top + 1e-9:
+            top, best = ratio, [cand]
+        elif ratio >= top - 1e-9:
+            best.append(cand)
+    if not best:
+        return None
+    if len(best) > 1:
+        numbers = _NUMBERS.sub(_as_number, target)
+        best.sort(key=lambda c: (edits(target, c), edits(numbers, _NUMBERS.sub(_as_number, c))))
+    return lowered[best[0]]
+
+
+_NUMBERS = re.compile(r"[0-9]+")
+
+
+def _as_number(m: re.Match[str]) -> str:
+    return m.group().lstrip("0") or "0"
+
+
+def edits(a: str, b: str) -> int:
+    """The typing slips between ``a`` and ``b``: characters changed, added, dropped, or two
+    neighbours swapped (the optimal string alignment distance)."""
+    if a == b:
+        return 0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
 
 
 def _unknown_key(err: dict[str, Any], root: type[BaseModel]) -> str:
