@@ -69,6 +69,14 @@ def _spaced(data: bytes) -> bytes:
     return data.replace(b"</row>", b"</row >").replace(b"</sheetData>", b"</sheetData >")
 
 
+def _single_quoted(data: bytes) -> bytes:
+    """Every attribute of every element in single quotes, some with blanks around ``=`` (valid XML)."""
+    def requote(m: re.Match[bytes]) -> bytes:
+        return re.sub(rb'(\w+)="([^"]*)"', lambda a: a.group(1) + (b" = '" if a.group(1) == b"t" else b"='")
+                      + a.group(2) + b"'", m.group(0))
+    return re.sub(rb"<[A-Za-z][^>]*>", requote, data)
+
+
 def _deals(path: Path) -> list:
     book = read_workbook(path)
     assert not book.orphans
@@ -79,7 +87,8 @@ def _deals(path: Path) -> list:
     return out
 
 
-@pytest.mark.parametrize("change", [_prefixed, _rich, _spaced], ids=["prefixed", "rich-text", "spaced-ends"])
+@pytest.mark.parametrize("change", [_prefixed, _rich, _spaced, _single_quoted, lambda d: _single_quoted(_prefixed(d))],
+                         ids=["prefixed", "rich-text", "spaced-ends", "single-quoted", "prefixed-single-quoted"])
 def test_every_spelling_of_a_sheet_reads_the_same_deals(tmp_path, change):
     book = _sample_book(tmp_path / "a" / "w.xlsx")
     expected = _deals(book)
@@ -336,3 +345,33 @@ def test_cell_references_in_small_letters_name_the_same_cells(tmp_path):
     lower = _rewrite(book, tmp_path / "b" / "w.xlsx",
                      lambda data: re.sub(rb'<c r="([A-Z]+)', lambda m: b'<c r="' + m.group(1).lower(), data))
     assert _deals(lower) == expected
+
+
+def test_hidden_rows_and_columns_and_merged_cells_are_found_whatever_the_quotes(tmp_path):
+    """What a sheet hides or merges is told the same when its XML is written in single quotes."""
+    path = _items_book(tmp_path / "w.xlsx", {(3, 1): "D-1", (3, 2): "Support", (3, 3): 1, (3, 4): 2})
+    wb = openpyxl.load_workbook(path)
+    items = wb["items"]
+    items.column_dimensions["C"].hidden = True
+    items.row_dimensions[3].hidden = True
+    items.merge_cells("F5:G5")
+    wb.save(path)
+    with pytest.raises(WorkbookError) as exc:
+        read_workbook(path)
+    expected = exc.value.lines()
+    assert any("items!C: column C" in line for line in expected) and any("F5:G5" in line for line in expected)
+    quoted = _rewrite(path, tmp_path / "b" / "w.xlsx", _single_quoted)
+    assert b"hidden='1'" in zipfile.ZipFile(quoted).read("xl/worksheets/sheet2.xml")
+    with pytest.raises(WorkbookError) as exc:
+        read_workbook(quoted)
+    assert exc.value.lines() == expected
+    # the hidden row (an error of its deal once the workbook's own problems are gone)
+    wb = openpyxl.load_workbook(path)
+    wb["items"].column_dimensions["C"].hidden = False
+    wb["items"].unmerge_cells("F5:G5")
+    wb.save(path)
+    told = [str(e) for e in read_workbook(path).entries[0].errors]
+    assert "w.xlsx:items!3: row 3 of sheet 'items' is hidden: unhide it, or delete it if it must not count (bidgen " \
+           "reads what Excel shows)" in told
+    quoted = _rewrite(path, tmp_path / "c" / "w.xlsx", _single_quoted)
+    assert [str(e) for e in read_workbook(quoted).entries[0].errors] == told

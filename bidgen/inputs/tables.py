@@ -161,14 +161,15 @@ def open_workbook(path: str | Path) -> Source:
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z0-9:]+)"')
+# (attribute values in either quote, with blanks around ``=``: XML allows both, and some writers use them)
+_MERGE = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*\bref\s*=\s*["']([A-Z0-9:]+)["']""")
 _SHEETDATA = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>")
 _SHEETDATA_END = re.compile(rb"</(?:\w+:)?sheetData\s*>")
 _ROW_END = re.compile(rb"</(?:\w+:)?row\s*>")
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_HIDDEN_ROW = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\bhidden\s*=\s*["']\s*(?:1|true)\s*["'][^>]*>""")
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
-_COL_ATTR = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
-_R_ATTR = re.compile(rb'\br="([0-9]+)"')
+_COL_ATTR = re.compile(rb"""\b(min|max|hidden)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_R_ATTR = re.compile(rb"""\br\s*=\s*["']\s*([0-9]+)\s*["']""")
 
 #: Bytes of a sheet's XML inflated and parsed at a time (then cut after the last whole row): a bulk run
 #: reads every sheet side by side, so this times the number of sheets is what reading holds.
@@ -358,7 +359,14 @@ def _number_formats(zf: zipfile.ZipFile) -> list[str]:
 
 _C = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ROW_OPEN = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(/?)>")
-_ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
+_ATTR = re.compile(rb"""\b(r|s|t)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attrs(pattern: "re.Pattern[bytes]", xml: bytes) -> dict[bytes, bytes]:
+    """The attributes ``pattern`` names in an element's start (its value in either quote, blanks
+    around it dropped, as XML reads them in a number or a name)."""
+    return {m.group(1): (m.group(2) if m.group(2) is not None else m.group(3)).strip()
+            for m in pattern.finditer(xml)}
 _V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _IS = re.compile(rb"<(?:\w+:)?is>(.*?)</(?:\w+:)?is>", re.S)
 _F = re.compile(rb"<(?:\w+:)?f\b")
@@ -564,7 +572,7 @@ class _Decoder:
 
         def open_row(attrs: bytes) -> None:
             nonlocal row_i, high, next_col, k
-            ref = dict(_ATTR.findall(attrs)).get(b"r")
+            ref = _attrs(_ATTR, attrs).get(b"r")
             row_i = int(ref) - 1 if ref is not None else row_i + 1
             if row_i < 0:
                 fault(-1, 0, f"a row numbered {int(ref)} in the file (rows are numbered from 1)" + _OUT_OF_PLACE)
@@ -579,7 +587,7 @@ class _Decoder:
         for cm in _C.finditer(xml):
             while k < len(row_starts) and row_starts[k][0] < cm.start():
                 open_row(row_starts[k][1])
-            attrs = dict(_ATTR.findall(cm.group(1)))
+            attrs = _attrs(_ATTR, cm.group(1))
             ref = attrs.get(b"r")
             if ref:
                 ref = ref.upper()  # (a reference in small letters, ``f3``, names the same cell)
@@ -728,7 +736,7 @@ class _Xlsx(Source):
         """The hidden column ranges of a sheet, from its ``<cols>`` (before its data)."""
         ranges = []
         for cm in _COL.finditer(head):
-            attrs = dict(_COL_ATTR.findall(cm.group(1)))
+            attrs = _attrs(_COL_ATTR, cm.group(1))
             if attrs.get(b"hidden") in (b"1", b"true"):
                 try:
                     lo = int(attrs.get(b"min", b"1"))
@@ -801,7 +809,7 @@ class _Xlsx(Source):
                     run, buf = buf[:cut], buf[cut:]
                     cell_from = max(0, cell_from - cut)
                 if run:
-                    if b"hidden=" in run:
+                    if b"hidden" in run:
                         hidden = self.hidden_rows.setdefault(name, set())
                         for hm in _HIDDEN_ROW.finditer(run):
                             rm = _R_ATTR.search(hm.group(0))
@@ -850,7 +858,7 @@ class _Xlsx(Source):
             return buf, opened.start()
         held = len(buf) - opened.start()
         size, after = _skip_to(fh, _C_END, buf[-64:], count)
-        attrs = dict(_ATTR.findall(opened.group(1)))
+        attrs = _attrs(_ATTR, opened.group(1))
         head = b"<c"
         for name in (b"r", b"s"):
             if name in attrs:
