@@ -7,7 +7,8 @@ checks the deal with the same input checks that guard ``bidgen all``
 path as ``bidgen all`` (:func:`bidgen.pipeline.render_all`) into memory, and returns them with
 the findings, each placed at its workbook cell.  It writes nothing and reads only the installed
 templates and libraries, so it can run in any process or on any machine with the same bidgen
-installed; the driver (:mod:`bidgen.batch.run`) writes what it returns.
+installed.  The run (:mod:`bidgen.batch.run`) writes what it returns: its own processes where
+they rendered it, the driver when an executor of the caller's sends it back.
 """
 
 from __future__ import annotations

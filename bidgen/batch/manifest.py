@@ -95,6 +95,9 @@ class Manifest:
         self.outdir = Path(outdir)
         self.path = self.outdir / MANIFEST
         self.deals: dict[str, dict[str, Any]] = {}
+        #: deals the driver of an earlier run began to render and never came back from (the process
+        #: ended under it: see :meth:`attempt`), until a run renders them elsewhere and they come back
+        self.suspects: set[str] = set()
         self._log: Any = None
 
     @classmethod
@@ -111,7 +114,11 @@ class Manifest:
                 row = json.loads(line)
             except ValueError:
                 continue  # a line torn by a kill
+            if isinstance(row, dict) and isinstance(row.get("attempt"), str):
+                m.suspects.add(row["attempt"])
+                continue
             if isinstance(row, dict) and isinstance(row.get("deal"), str):
+                m.suspects.discard(row["deal"])
                 if row.get("hash") is None or not _well_formed(row):
                     m.deals.pop(row["deal"], None)  # forgotten, or an entry of the wrong shape: render again
                 else:
@@ -141,10 +148,16 @@ class Manifest:
         self._log.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
         self._log.flush()
 
-    def forget(self, deal: str) -> None:
-        """Before a deal is rewritten: its old entry no longer vouches for its files."""
-        if self.deals.pop(deal, None) is not None:
-            self._append({"deal": deal, "hash": None})
+    def attempt(self, deal: str) -> None:
+        """Before the driver renders a deal itself: a line that says so (flushed), so that if the
+        deal ends the process (the OOM killer, a crash in a library), the next run knows it and
+        renders it in a worker process of its own instead (:attr:`suspects`); a run that ends
+        normally leaves no such line."""
+        self._append({"attempt": deal})
+
+    def cleared(self, deal: str) -> None:
+        """A deal came back from the process that rendered it: no longer a suspect."""
+        self.suspects.discard(deal)
 
     def done(self, deal: str) -> None:
         """A deal found unchanged: its entry stays in the log, and leaves memory."""
@@ -196,6 +209,8 @@ class Manifest:
                     row = json.loads(line)
                     if row.get("hash") is not None:
                         out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+                for deal in sorted(self.suspects):  # not yet rendered elsewhere: still suspects next time
+                    out.write(json.dumps({"attempt": deal}, ensure_ascii=False) + "\n")
                 out.flush()
                 os.fsync(out.fileno())
         os.replace(tmp, self.path)

@@ -249,6 +249,9 @@ def _worker_init(driver: int, warm: _Warm | None = None) -> None:
     # Ctrl-C reaches every process of the terminal's group: the driver alone answers it (it
     # ends the workers), so a worker never prints a traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM to the whole group (timeout, systemd, docker stop): the driver's handler, inherited
+    # through the fork, would raise in a worker and print a traceback; a worker just ends
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     sandbox._WATCHDOG = sandbox._Watchdog()
     _die_with(driver)
     if warm is not None:
@@ -391,11 +394,20 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, exe
 def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: Shared, options: BatchOptions,
          executor: Executor | None, started: Executor | None, progress: Progress | None, outdir: Path,
          writer: ReportWriter) -> None:
-    """Each deal's rows through the executor (a bounded window of jobs in flight), each result
-    written as it comes back and added to the report in the workbook's order (the report keeps
-    them: nothing of a deal stays in memory once its row is written).  ``executor`` is the
-    caller's; else the run's own pool (``started``, or one process when ``--jobs 1``)."""
+    """Each deal's rows rendered (a bounded number of deals in flight), each result written as it
+    comes back and added to the report in the workbook's order (the report keeps them: nothing of a
+    deal stays in memory once its row is written).
+
+    ``executor`` is the caller's: every deal goes through it, a few a task.  Else the run's own
+    processes: the driver renders deals itself, between handing out tasks to its worker processes
+    (``started``: ``--jobs`` - 1 of them; none with ``--jobs 1``).  A deal is rendered alone in a
+    worker process (one made for it with ``--jobs 1``) when it may end the process that renders it:
+    the deals of a task whose worker died (the OOM killer, ``kill -9``), each once more, with
+    nothing else in the pool, so that only the deal that kills its worker fails; and a deal that
+    ended the driver of an earlier run (see :meth:`Manifest.attempt`), which would otherwise end
+    every later run at the same place."""
     import warnings
+    from collections import deque
 
     from bidgen.inputs.read import InputCleaned
 
@@ -416,139 +428,166 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             writer.add(ready.pop(reported))
             reported += 1
 
+    def fail(job: DealJob, message: str) -> None:
+        r = DealResult(job.id, "failed", folder=job.folder)
+        r.findings = [error_dict(message, rule="worker")]
+        r.findings += _stale(manifest.deals.get(job.id), manifest.outdir, job.folder)
+        report_progress(r)
+
     jobs = options.jobs or os.cpu_count() or 1
     own = executor is None
-    pool = executor if executor is not None else started or InlineExecutor()
-    # with worker processes of its own, the driver renders deals too, between handing out the
-    # workers' (jobs processes render in all, one of them the driver): no process waits for a core,
-    # and the deals it renders cost no hand-off
-    helps = own and started is not None
-    workers = max(1, jobs - 1) if helps else jobs
-    # tasks in flight: enough for every worker to find its next task waiting (and, for an executor
-    # of the caller's, for its queue); memory stays flat in the number of deals
-    ahead = workers * 2 if helps else max(4, jobs * 4)
-    restarts = 0
-    retried: set[str] = set()
+    procs = started  # the run's own worker processes (made when first needed with --jobs 1)
+    workers = (jobs - 1 if started is not None else 0) if own else jobs
+    # tasks in flight: enough for every worker to find its next one waiting (and, for an executor of
+    # the caller's, for its queue); memory stays flat in the number of deals
+    ahead = workers * 2 if own else max(4, jobs * 4)
+    breaks = 0  # pools replaced since a worker last brought a deal back
+    pending: set[Future] = set()
+    isolate: deque[DealJob] = deque()  # deals to render alone in a worker process
+    redo: deque[DealJob] = deque()  # deals found unchanged whose files are not: rendered again
+    alone: Future | None = None
+    queue = iter(rows)
+    exhausted = False
     handed = 0  # deals taken from the workbook so far
+
+    def next_job() -> DealJob | None:
+        """The next deal to render, None when there is none left (a deal whose folder cannot be
+        written into is reported at once)."""
+        nonlocal handed, exhausted
+        if redo:
+            return redo.popleft()
+        while not exhausted:
+            nxt = next(queue, None)
+            if nxt is None:
+                exhausted = True
+                break
+            handed += 1
+            folder = outdir / folders[nxt.id]
+            unsafe = _unsafe_folder(folder)
+            if unsafe:
+                r = DealResult(nxt.id, "failed", folder=folder)
+                r.findings = [error_dict(unsafe, rule="output", place=str(folder))]
+                report_progress(r)
+                continue
+            entry = None if options.rebuild else manifest.deals.get(nxt.id)
+            return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None)
+        return None
+
+    def submit(batch: list[DealJob]) -> Future | None:
+        """Hand a task to the executor (the run's own pool replaced when a worker died: a few times
+        in a row at most); None when there is no worker left to render it (its deals fail)."""
+        nonlocal procs, breaks
+        while True:
+            try:
+                if not own:
+                    fut = executor.submit(_run_deals, batch, shared, False)  # type: ignore[union-attr]
+                else:
+                    if procs is None:
+                        procs = _executor(max(1, workers))
+                    fut = procs.submit(_run_deals, batch, shared, True)
+                break
+            except BrokenExecutor:
+                if not own or breaks >= _MAX_RESTARTS:
+                    for job in batch:
+                        fail(job, _WORKER_DIED + " (no worker left to render it)")
+                    return None
+                _stop(procs)  # type: ignore[arg-type]
+                procs = _executor(max(1, workers), _Warm(shared.library_dirs, ()))
+                breaks += 1
+        fut.jobs = batch  # type: ignore[attr-defined]
+        return fut
+
+    def finish(job: DealJob, r: DealResult) -> None:
+        """What the driver does with a deal's result: keep the manifest (writing the documents when
+        an executor of the caller's sent them back; checking the files of a deal found unchanged),
+        then report it."""
+        manifest.cleared(r.id)  # the process that rendered it lived
+        for note in r.notes:
+            warnings.warn(InputCleaned(note), stacklevel=2)
+        if r.status == "unchanged":
+            done = manifest.unchanged(r.id, r.digest or "")
+            if done is None:  # a file the manifest lists is missing or changed: render again
+                redo.append(DealJob(job.id, job.folder, job.rows, None))
+                return
+            manifest.done(r.id)
+            r.documents = done["paths"]
+            r.total = Decimal(done["total"]) if done.get("total") else None
+            r.findings = list(done.get("findings") or [])
+        elif r.docs or r.written:
+            earlier = manifest.deals.get(r.id)
+            if r.docs:  # rendered by an executor of the caller's: written here
+                _write(r)
+            if r.status != "failed":  # (a set not written leaves the previous one, and its entry, as they were)
+                r.findings += _retire(earlier, r.documents, manifest.outdir)
+                manifest.record(r.id, r.digest or "", zip(r.documents, r.hashes), status=r.status,
+                                total=str(r.total) if r.total is not None else None, findings=r.findings)
+            r.hashes = []
+        if r.status == "failed":
+            r.findings += _stale(manifest.deals.get(r.id), manifest.outdir, job.folder)
+        report_progress(r)
+
     try:
-        pending: set[Future] = set()
-        queue = iter(rows)
-        exhausted = False
-
-        def next_job() -> DealJob | None:
-            """The next deal to render, None when there is none left (a deal whose folder cannot be
-            written into is reported at once)."""
-            nonlocal handed, exhausted
-            while not exhausted:
-                nxt = next(queue, None)
-                if nxt is None:
-                    exhausted = True
-                    break
-                handed += 1
-                folder = outdir / folders[nxt.id]
-                unsafe = _unsafe_folder(folder)
-                if unsafe:
-                    r = DealResult(nxt.id, "failed", folder=folder)
-                    r.findings = [error_dict(unsafe, rule="output", place=str(folder))]
-                    report_progress(r)
-                    continue
-                entry = None if options.rebuild else manifest.deals.get(nxt.id)
-                return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None)
-            return None
-
-        def submit(batch: list[DealJob]) -> None:
-            nonlocal pool, restarts
-            while True:
-                try:
-                    fut = pool.submit(_run_deals, batch, shared, own)
-                    break
-                except BrokenExecutor:
-                    # a worker died (the OOM killer, a kill -9): the deals it had in flight have
-                    # failed; a new pool renders the rest (a few times at most)
-                    if not own or restarts >= _MAX_RESTARTS:
-                        for job in batch:
-                            r = DealResult(job.id, "failed", folder=job.folder)
-                            r.findings = [error_dict(_WORKER_DIED + " (no worker left to render it)", rule="worker")]
-                            report_progress(r)
-                        return
-                    _stop(pool)
-                    pool = _executor(workers, _Warm(shared.library_dirs, ()))
-                    restarts += 1
-            fut.jobs = batch  # type: ignore[attr-defined]
-            pending.add(fut)
-
-        def finish(job: DealJob, r: DealResult) -> None:
-            """What the driver does with a deal's result: write its documents and keep the manifest
-            (or check the files of a deal found unchanged), then report it."""
-            for note in r.notes:
-                warnings.warn(InputCleaned(note), stacklevel=2)
-            if r.status == "unchanged":
-                done = manifest.unchanged(r.id, r.digest or "")
-                if done is None:  # a file the manifest lists is missing or changed: render again
-                    submit([DealJob(job.id, job.folder, job.rows, None)])
-                    return
-                manifest.done(r.id)
-                r.documents = done["paths"]
-                r.total = Decimal(done["total"]) if done.get("total") else None
-                r.findings = list(done.get("findings") or [])
-            elif r.docs or r.written:
-                earlier = manifest.deals.get(r.id)
-                manifest.forget(r.id)
-                if r.docs:  # rendered by an executor of the caller's: written here
-                    _write(r)
-                if r.status != "failed":
-                    r.findings += _retire(earlier, r.documents, manifest.outdir)
-                    manifest.record(r.id, r.digest or "", zip(r.documents, r.hashes), status=r.status,
-                                    total=str(r.total) if r.total is not None else None, findings=r.findings)
-                r.hashes = []
-            if r.status == "failed":
-                r.findings += _stale(manifest.deals.get(r.id), manifest.outdir, job.folder)
-            report_progress(r)
-
         while True:
             # the workers' next tasks: a few deals each (a task's hand-off costs the driver about a
             # millisecond, whatever its size), down to one deal each as the run nears its end, so
-            # that every process stays busy to the last deal
-            while not exhausted and len(pending) < ahead:
+            # that every process stays busy to the last deal; none while a deal waits to be
+            # rendered alone
+            while workers and not isolate and alone is None and not (exhausted and not redo) and len(pending) < ahead:
                 size = max(1, min(_CHUNK, (total - handed) // (jobs * 4)))
                 batch: list[DealJob] = []
                 while len(batch) < size and (job := next_job()) is not None:
                     batch.append(job)
-                if batch:
-                    submit(batch)
-            if helps and not exhausted:
+                if batch and (fut := submit(batch)) is not None:
+                    pending.add(fut)
+            if isolate and alone is None and not pending:  # the pool holds nothing else now
+                alone = submit([isolate.popleft()])
+            if own and not (exhausted and not redo):
                 job = next_job()
                 if job is not None:
-                    finish(job, _run_deals([job], shared, True)[0])
+                    if job.id in manifest.suspects:  # it ended the driver of an earlier run
+                        isolate.append(job)
+                    else:
+                        manifest.attempt(job.id)
+                        finish(job, _run_deals([job], shared, True)[0])
                 done_set = {f for f in pending if f.done()}
-                pending -= done_set
-            elif pending:
-                done_set, pending = wait(pending, return_when=FIRST_COMPLETED)
+                if alone is not None and alone.done():
+                    done_set.add(alone)
+            elif pending or alone is not None:
+                done_set, _ = wait(pending | ({alone} if alone is not None else set()), return_when=FIRST_COMPLETED)
+            elif isolate or redo:
+                continue
             else:
                 break
             for fut in sorted(done_set, key=lambda f: f.jobs[0].id):  # type: ignore[attr-defined]
-                done_jobs: list[DealJob] = fut.jobs  # type: ignore[attr-defined]
+                batch = fut.jobs  # type: ignore[attr-defined]
+                by_itself = fut is alone
+                if by_itself:
+                    alone = None
+                else:
+                    pending.discard(fut)
                 if own and isinstance(fut.exception(), BrokenExecutor):
                     # the pool broke while these deals were in flight (maybe not even started): a
-                    # worker killed while writing one left its temporary files, which go; then each
-                    # deal once more, on its own (so that a deal that kills its worker fails alone)
-                    _clean_leftovers(job.folder for job in done_jobs)
-                    again = [job for job in done_jobs if job.id not in retried and restarts < _MAX_RESTARTS]
-                    for job in again:
-                        retried.add(job.id)
-                        submit([job])
-                    done_jobs = [job for job in done_jobs if job not in again]
-                    if not done_jobs:
-                        continue
-                for job, r in zip(done_jobs, _collect(fut, done_jobs)):
+                    # worker killed while writing one left its temporary files, which go
+                    _clean_leftovers(job.folder for job in batch)
+                    if by_itself:  # it ended its worker with nothing else in the pool: the cause
+                        fail(batch[0], _WORKER_DIED)
+                    else:  # each once more, alone
+                        isolate.extend(batch)
+                    continue
+                if own:
+                    breaks = 0
+                for job, r in zip(batch, _collect(fut, batch)):
                     finish(job, r)
     except BaseException:
-        if own:
-            _stop(pool)  # Ctrl-C, SIGTERM, an error: the workers end now, whatever they were doing
+        if own and procs is not None:
+            _stop(procs)  # Ctrl-C, SIGTERM, an error: the workers end now, whatever they were doing
+            # a worker killed halfway through writing a deal's set leaves its temporary files
+            _clean_leftovers(job.folder for fut in (*pending, *([alone] if alone else []))
+                             for job in fut.jobs)  # type: ignore[attr-defined]
         raise
     else:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if own and procs is not None:
+            procs.shutdown(wait=True, cancel_futures=True)
     finally:
         manifest.close()
 

@@ -194,8 +194,11 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
     older than it. Exit 0: every deal written; 1: some deal failed, or a row belongs to no deal (a
     line item whose deal id is not in sheet 'deals', an id that is not text); 2: the workbook cannot
     be read, or the PDFs could not be made (the .docx files are written)."""
+    import warnings
+
     from bidgen.batch import BatchOptions, run_batch
     from bidgen.batch.report import print_report_json
+    from bidgen.inputs.read import InputCleaned
 
     options = BatchOptions(jobs=jobs, only=_only(only), locale=locale,
                            library_dirs=tuple(_library_dirs(library_dirs)), policy_file=policy_file,
@@ -203,7 +206,10 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
     progress = _Progress(fmt, quiet, explain)
     _terminate_as_interrupt()
     try:
-        result = run_batch(workbook, outdir, options, progress=progress)
+        with warnings.catch_warnings():
+            if quiet:  # only errors print; the cells cleaned are in the report all the same
+                warnings.simplefilter("ignore", InputCleaned)
+            result = run_batch(workbook, outdir, options, progress=progress)
     except KeyboardInterrupt:
         progress.drawn = 0  # Ctrl-C: click ends the bar's line itself before "aborted"
         raise
