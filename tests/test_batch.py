@@ -1027,3 +1027,18 @@ def _parent(pid: str) -> int:
         return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
         return -1
+
+
+def test_a_huge_jobs_count_starts_at_most_four_processes_a_core(tmp_path, monkeypatch):
+    """QA4 Q4-10: --jobs 100000 (a slip for 10) forked 99,999 workers at once and took the machine down."""
+    import os
+
+    import bidgen.batch.run as run
+
+    started = []
+    real = run._executor
+    monkeypatch.setattr(run, "_executor", lambda workers, warm=None: started.append(workers) or real(workers, warm))
+    path, _wb = _sample_workbook(tmp_path)
+    result = run_batch(path, tmp_path / "out", BatchOptions(jobs=100_000))
+    assert result.exit_code == 0 and len(result.results) == 2
+    assert started == [min(4 * (os.cpu_count() or 1), 64) - 1]

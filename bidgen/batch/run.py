@@ -234,6 +234,15 @@ def _preload() -> None:
     from bidgen.documents import bid, brief, content, eml, memo, proposal  # noqa: F401
 
 
+def _jobs(requested: int | None, own: bool) -> int:
+    """How many processes render: ``--jobs``, by default one per core.  The run's own processes
+    are at most four per core (and 64): more only wait for a core, each holding its memory, and a
+    slip of the keyboard (``--jobs 100000``) would start them all at once."""
+    cores = os.cpu_count() or 1
+    jobs = requested or cores
+    return min(jobs, 4 * cores, _MAX_JOBS) if own else jobs
+
+
 def _started() -> None:
     """The first job of a pool: none (submitting it starts the workers)."""
 
@@ -338,7 +347,7 @@ def run_batch(
     """
     started = time.perf_counter()
     outdir = Path(outdir)
-    jobs = options.jobs or os.cpu_count() or 1
+    jobs = _jobs(options.jobs, executor is None)
     # the workers start now and load the templates while the workbook is planned
     pool = _start_pool(jobs, options) if executor is None and jobs > 1 else None
     try:
@@ -434,8 +443,8 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
         r.findings += _stale(manifest.deals.get(job.id), manifest.outdir, job.folder)
         report_progress(r)
 
-    jobs = options.jobs or os.cpu_count() or 1
     own = executor is None
+    jobs = _jobs(options.jobs, own)
     procs = started  # the run's own worker processes (made when first needed with --jobs 1)
     workers = (jobs - 1 if started is not None else 0) if own else jobs
     # tasks in flight: enough for every worker to find its next one waiting (and, for an executor of
@@ -624,6 +633,7 @@ class _Results(Sequence[DealResult]):
 
 
 _MAX_RESTARTS = 3
+_MAX_JOBS = 64  # processes of a run's own, at most (see _jobs)
 _CHUNK = 8  # deals per task at most (see _run)
 _WORKER_DIED = ("the worker process rendering this deal ended unexpectedly (killed by a signal, e.g. by the "
                 "system when memory ran out); it was not written: run the batch again to complete it")

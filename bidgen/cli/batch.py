@@ -20,7 +20,8 @@ from bidgen.cli.options import FORCE, LIBRARY, LOCALE, OUTDIR, PDF, PDF_A, POLIC
 BATCH_OPTIONS = (
     OUTDIR,
     click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                 help="Deals rendered at the same time (worker processes); default: every core."),
+                 help="Deals rendered at the same time: the driver and N-1 worker processes; default: every "
+                      "core (at most 4 a core)."),
     click.option("--only", multiple=True, metavar="ID",
                  help="Only these deals (repeatable, or comma-separated ids)."),
     LOCALE,
