@@ -1042,3 +1042,25 @@ def test_a_huge_jobs_count_starts_at_most_four_processes_a_core(tmp_path, monkey
     result = run_batch(path, tmp_path / "out", BatchOptions(jobs=100_000))
     assert result.exit_code == 0 and len(result.results) == 2
     assert started == [min(4 * (os.cpu_count() or 1), 64) - 1]
+
+
+def test_the_pdfs_of_an_outdated_set_go_with_it(tmp_path):
+    """QA4 Q4-19: --pdf makes PDFs after the run, outside the manifest; when a deal's documents were
+    renamed (a new issue date), its old .docx went and its old PDFs stayed beside the new set."""
+    import datetime
+
+    path, wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
+    folder = out / "D-2026-0107"
+    for docx in folder.glob("*.docx"):  # what --pdf leaves (LibreOffice's output is not needed here)
+        docx.with_suffix(".pdf").write_bytes(b"%PDF-1.7 converted from " + docx.name.encode())
+    old_pdfs = sorted(p.name for p in folder.glob("*.pdf"))
+    deals = wb["deals"]
+    col = [c.value for c in deals[1]].index("issue_date") + 1
+    row = next(r for r in range(2, deals.max_row + 1) if deals.cell(row=r, column=1).value == "D-2026-0107")
+    deals.cell(row=row, column=col, value=datetime.datetime(2026, 11, 17))
+    wb.save(path)
+    assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
+    left = sorted(p.name for p in folder.glob("*.pdf"))
+    assert old_pdfs and left == [n for n in old_pdfs if n.startswith("Memo")], left  # the memo kept its name

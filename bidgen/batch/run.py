@@ -668,8 +668,9 @@ def _stop(pool: Executor) -> None:
 def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -> list[dict[str, Any]]:
     """After a deal's new set is in place: the files an earlier run wrote for it that are not part
     of the new set (a new date or client code names them differently) are removed, so that a deal's
-    folder never holds an outdated bid beside the current one; a file changed since bidgen wrote it
-    is left alone, with a warning.  Returns the findings to report."""
+    folder never holds an outdated bid beside the current one (nor its PDF, which ``--pdf`` made
+    after the run and the manifest does not list); a file changed since bidgen wrote it is left
+    alone, with a warning.  Returns the findings to report."""
     from bidgen.batch.manifest import file_hash
 
     if not earlier or not written:
@@ -689,6 +690,11 @@ def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -
         if file_hash(path) == sha:
             try:
                 path.unlink()
+                # the PDF that --pdf made of it (not in the manifest: made after the run) goes with it
+                pdf = path.with_suffix(".pdf")
+                if path.suffix == ".docx" and os.path.normcase(os.path.abspath(pdf)) not in keep \
+                        and pdf.is_file() and not pdf.is_symlink():
+                    pdf.unlink()
             except OSError as exc:
                 findings.append({"severity": "warning", "rule": "output", "place": rel,
                                  "message": f"an earlier run's document, no longer part of this deal's set, "
