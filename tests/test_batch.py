@@ -1064,3 +1064,42 @@ def test_the_pdfs_of_an_outdated_set_go_with_it(tmp_path):
     assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
     left = sorted(p.name for p in folder.glob("*.pdf"))
     assert old_pdfs and left == [n for n in old_pdfs if n.startswith("Memo")], left  # the memo kept its name
+
+
+def test_a_manifest_or_report_that_cannot_be_written_is_one_located_line_and_leaves_no_temporary(
+        tmp_path, monkeypatch, capsys):
+    """QA4 Q4-11: a full disk or a read-only OUTDIR at the manifest or the report was a raw OSError
+    line with exit 2, naming no file (or a hidden temporary one), and left the temporary file."""
+    import errno
+    import os
+
+    from bidgen.batch import manifest
+
+    path, _wb = _sample_workbook(tmp_path)
+
+    def full(*a, **k):  # noqa: ANN002, ANN003
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(manifest, "_open_own", full)
+    out = tmp_path / "m"
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert ".bidgen-batch.jsonl" in err and "cannot keep the run's manifest (No space left on device)" in err
+    assert (out / "batch-report.xlsx").is_file() and len(list(out.rglob("*.docx"))) == 8
+    monkeypatch.undo()
+
+    real = os.replace
+
+    def no_report(src, dst, *a, **k):  # noqa: ANN001, ANN002, ANN003
+        if str(dst).endswith("batch-report.xlsx"):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", no_report)
+    out = tmp_path / "r"
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"{out / 'batch-report.xlsx'}" in err and "cannot write the run's report (Read-only file system)" in err
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]

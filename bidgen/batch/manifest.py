@@ -98,6 +98,9 @@ class Manifest:
         #: deals the driver of an earlier run began to render and never came back from (the process
         #: ended under it: see :meth:`attempt`), until a run renders them elsewhere and they come back
         self.suspects: set[str] = set()
+        #: why the log could not be kept (a full disk, a folder gone read-only): the run goes on (its
+        #: documents are written), and says so once it has written its report
+        self.error: Any = None
         self._log: Any = None
 
     @classmethod
@@ -141,12 +144,31 @@ class Manifest:
         return {**entry, "paths": paths}
 
     def _append(self, row: dict[str, Any]) -> None:
-        if self._log is None:
-            self.outdir.mkdir(parents=True, exist_ok=True)
-            self._log = _open_own(self.path, os.O_APPEND)
-            self._log.write(json.dumps({"format": FORMAT}) + "\n")
-        self._log.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
-        self._log.flush()
+        if self.error is not None:
+            return
+        try:
+            if self._log is None:
+                self.outdir.mkdir(parents=True, exist_ok=True)
+                self._log = _open_own(self.path, os.O_APPEND)
+                self._log.write(json.dumps({"format": FORMAT}) + "\n")
+            self._log.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+            self._log.flush()
+        except OSError as exc:
+            self._failed(exc)
+
+    def _failed(self, exc: OSError) -> None:
+        from bidgen.errors import WriteError
+
+        if self.error is None:
+            self.error = WriteError(f"cannot keep the run's manifest ({exc.strerror or exc}): the documents are "
+                                    "written, but a re-run cannot tell which deals are done and renders them all "
+                                    "again", file=str(self.path))
+        if self._log is not None:
+            try:
+                self._log.close()
+            except OSError:
+                pass
+            self._log = None
 
     def attempt(self, deal: str) -> None:
         """Before the driver renders a deal itself: a line that says so (flushed), so that if the
@@ -182,11 +204,23 @@ class Manifest:
 
     def close(self) -> None:
         """Rewrite the log compactly (atomically, synced): each deal's last line, read from the log
-        twice (once to find it, once to copy it) rather than held."""
+        twice (once to find it, once to copy it) rather than held.  A failure is kept in
+        :attr:`error` (the log is left as it was, no temporary file)."""
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        try:
+            self._compact(tmp)
+        except OSError as exc:
+            self._failed(exc)
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+    def _compact(self, tmp: Path) -> None:
         if self._log is not None:
             self._log.close()
             self._log = None
-        if self.path.is_symlink():
+        if self.path.is_symlink() or self.error is not None:
             return
         try:
             fh = open(self.path, encoding="utf-8")
@@ -199,7 +233,6 @@ class Manifest:
                 if deal is not None:
                     last[deal] = n
             fh.seek(0)
-            tmp = self.path.with_name(self.path.name + ".tmp")
             with _open_own(tmp, os.O_TRUNC) as out:
                 out.write(json.dumps({"format": FORMAT}) + "\n")
                 for n, line in enumerate(fh):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from bidgen.batch.job import DealResult
-from bidgen.errors import RunFailed
+from bidgen.errors import RunFailed, WriteError
 
 __all__ = ["REPORT", "ReportWriter", "write_report", "report_json", "print_report_json", "deal_row"]
 
@@ -309,16 +309,25 @@ class ReportWriter:
                              "--format json for all of them"))
         path = self.outdir / REPORT
         tmp = path.with_name(f".{REPORT}.tmp")
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, text in _PARTS.items():
-                zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), text,
-                            compress_type=zipfile.ZIP_DEFLATED)
-            self._ws.write_to(zf, "xl/worksheets/sheet1.xml")
-            self._fs.write_to(zf, "xl/worksheets/sheet2.xml")
-        for sheet in (self._ws, self._fs):
-            sheet.close()
-        self._ws = self._fs = None
-        os.replace(tmp, path)
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+                for name, text in _PARTS.items():
+                    zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), text,
+                                compress_type=zipfile.ZIP_DEFLATED)
+                self._ws.write_to(zf, "xl/worksheets/sheet1.xml")
+                self._fs.write_to(zf, "xl/worksheets/sheet2.xml")
+            os.replace(tmp, path)
+        except OSError as exc:  # a full disk, OUTDIR gone read-only: nothing half-written is left
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise WriteError(f"cannot write the run's report ({exc.strerror or exc}); the deals' documents are "
+                             "written: run the batch again to get it", file=str(path)) from None
+        finally:
+            for sheet in (self._ws, self._fs):
+                sheet.close()
+            self._ws = self._fs = None
         return path
 
     def close(self) -> None:

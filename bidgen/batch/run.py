@@ -382,7 +382,7 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, exe
                              if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
         rows = (r for r in plan.deals(src) if r.id in wanted)
         result.writer = ReportWriter(outdir, xlsx=options.report)
-        _run(rows, ids, folders, shared, options, executor, pool, progress, outdir, result.writer)
+        kept = _run(rows, ids, folders, shared, options, executor, pool, progress, outdir, result.writer)
         result.unassigned += [str(e) for e in plan.late_orphans
                               if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
     result.results = _Results(result.writer, outdir)
@@ -397,12 +397,14 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, exe
 
             sync_dirs(sorted({outdir, *(outdir / name for name in folders.values())}))
     result.seconds = time.perf_counter() - started
+    if kept is not None:  # the manifest could not be kept: said once the report is written
+        raise kept
     return result
 
 
 def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: Shared, options: BatchOptions,
          executor: Executor | None, started: Executor | None, progress: Progress | None, outdir: Path,
-         writer: ReportWriter) -> None:
+         writer: ReportWriter) -> BidgenError | None:
     """Each deal's rows rendered (a bounded number of deals in flight), each result written as it
     comes back and added to the report in the workbook's order (the report keeps them: nothing of a
     deal stays in memory once its row is written).
@@ -414,7 +416,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
     the deals of a task whose worker died (the OOM killer, ``kill -9``), each once more, with
     nothing else in the pool, so that only the deal that kills its worker fails; and a deal that
     ended the driver of an earlier run (see :meth:`Manifest.attempt`), which would otherwise end
-    every later run at the same place."""
+    every later run at the same place.  Returns why the manifest could not be kept, if it could not."""
     import warnings
     from collections import deque
 
@@ -599,6 +601,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             procs.shutdown(wait=True, cancel_futures=True)
     finally:
         manifest.close()
+    return manifest.error
 
 
 class _Results(Sequence[DealResult]):
