@@ -1103,3 +1103,74 @@ def test_a_manifest_or_report_that_cannot_be_written_is_one_located_line_and_lea
     assert err.count("\n") == 1 and "Traceback" not in err
     assert f"{out / 'batch-report.xlsx'}" in err and "cannot write the run's report (Read-only file system)" in err
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+_ONE_BAD_RESULT = r"""
+import sys, threading
+import bidgen.batch.run as run
+
+real = run.run_deal
+
+def buggy(job, shared):
+    if job.id == sys.argv[3] and sys.argv[4] == "exit":
+        sys.exit(3)  # a dependency that calls sys.exit
+    r = real(job, shared)
+    if job.id == sys.argv[3] and sys.argv[4] == "lock":
+        r.findings = list(r.findings) + [{"severity": "warning", "rule": "x", "place": "", "message": threading.Lock()}]
+    return r
+
+run.run_deal = buggy
+from bidgen.cli.main import main
+sys.exit(main(["batch", sys.argv[1], "-o", sys.argv[2], "--jobs", "2", "--quiet"]))
+"""
+
+
+@pytest.mark.parametrize("bug", ["lock", "exit"])
+def test_a_deal_with_a_bug_fails_alone_whoever_renders_it(tmp_path, bug):
+    """QA4 Q4-25/Q4-26: a deal whose result could not be sent back (it did not pickle) failed every
+    deal of its task, whose documents were written; a deal whose job called sys.exit ended the run."""
+    import subprocess
+    import sys
+
+    path = _many_deals(tmp_path, 8)
+    victim = "D-2026-0107-03"
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-c", _ONE_BAD_RESULT, str(path), str(out), victim, bug],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    statuses = _statuses(out)
+    assert len(statuses) == 16 and {d for d, s in statuses.items() if s == "failed"} == {victim}, statuses
+    assert "internal error" in proc.stderr and "please report it" in proc.stderr
+
+
+def test_only_bidgens_own_leftovers_are_removed_from_a_deal_folder(tmp_path):
+    """QA4 Q4-22: every run deleted any hidden *.tmp or *.bak file in the deals' folders."""
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
+    folder = out / "D-2026-0042"
+    mine = [folder / ".pricing-notes.bak", folder / ".draft.tmp"]
+    ours = folder / ".Proposal_SH001_v20261120.docx.k2j8x_0a.tmp"
+    for f in (*mine, ours):
+        f.write_text("x")
+    assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
+    assert all(f.exists() for f in mine) and not ours.exists()
+
+
+def test_a_reader_that_goes_away_stops_the_progress_not_the_run(tmp_path):
+    """QA4 Q4-24: `bidgen batch … | head -1` ended the run at the next progress line, silently, with
+    exit 1 and no report."""
+    import subprocess
+    import sys
+
+    path = _many_deals(tmp_path, 4)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "bidgen.cli.main", "batch", str(path), "-o", str(out), "--jobs", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away after one line
+    err = proc.stderr.read()
+    assert proc.wait(timeout=300) == 0, err[-2000:]
+    assert first.startswith("[1/8]")
+    assert "8 deal(s): 8 written" in err and "Traceback" not in err
+    assert (out / "batch-report.xlsx").is_file() and len(_statuses(out)) == 8

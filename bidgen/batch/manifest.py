@@ -177,6 +177,12 @@ class Manifest:
         normally leaves no such line."""
         self._append({"attempt": deal})
 
+    def suspect(self, deal: str) -> None:
+        """A deal ended the worker process that rendered it alone: the next run renders it alone
+        again, never in the driver."""
+        self.suspects.add(deal)
+        self._append({"attempt": deal})
+
     def cleared(self, deal: str) -> None:
         """A deal came back from the process that rendered it: no longer a suspect."""
         self.suspects.discard(deal)

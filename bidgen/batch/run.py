@@ -559,7 +559,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                         isolate.append(job)
                     else:
                         manifest.attempt(job.id)
-                        finish(job, _run_deals([job], shared, True)[0])
+                        finish(job, _run_deals([job], shared, True, True)[0])
                 done_set = {f for f in pending if f.done()}
                 if alone is not None and alone.done():
                     done_set.add(alone)
@@ -581,6 +581,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                     # worker killed while writing one left its temporary files, which go
                     _clean_leftovers(job.folder for job in batch)
                     if by_itself:  # it ended its worker with nothing else in the pool: the cause
+                        manifest.suspect(batch[0].id)  # (the next run renders it alone again)
                         fail(batch[0], _WORKER_DIED)
                     else:  # each once more, alone
                         isolate.extend(batch)
@@ -742,35 +743,48 @@ def _stale(earlier: dict[str, Any] | None, outdir: Path, folder: Path | None) ->
                         "them until the deal is written again"}]
 
 
+#: the temporary and backup files of a set being written (bidgen.docx.commit: ``.<name>.<random>.tmp``)
+_LEFTOVER = re.compile(r"\.[A-Z][A-Za-z]*_[\w-]+_v\d{8}\.(?:docx|eml|pdf)\.[a-z0-9_]{8}\.(?:tmp|bak)")
+
+
 def _clean_leftovers(folders: Iterable[Path]) -> None:
     """Remove the temporary and backup files a killed run left in the deals' folders (never a
-    document: those are only ever replaced whole by a rename)."""
+    document: those are only ever replaced whole by a rename; never a file of another's making)."""
     for folder in folders:
         try:
             names = os.listdir(folder)
         except OSError:
             continue
         for name in names:
-            if name.startswith(".") and name.endswith((".tmp", ".bak")):
+            if _LEFTOVER.fullmatch(name):
                 try:
                     os.unlink(folder / name)
                 except OSError:
                     pass
 
 
-def _run_deals(jobs: Sequence[DealJob], shared: Shared, write: bool = False) -> list[DealResult]:
+def _run_deals(jobs: Sequence[DealJob], shared: Shared, write: bool = False, here: bool = False) -> list[DealResult]:
     """The task a run hands its executor: a few deals' jobs (:func:`~bidgen.batch.job.run_deal`
-    each), one result per deal; a crash in one deal (a bug) fails that deal only.  ``write``: each
-    deal's documents are written here, as soon as they are rendered (the run's own processes, on
-    the driver's disk), and only their paths and hashes go back to the driver."""
+    each), one result per deal; a crash in one deal (a bug, even one that calls ``sys.exit``) fails
+    that deal only.  ``write``: each deal's documents are written here, as soon as they are rendered
+    (the run's own processes, on the driver's disk), and only their paths and hashes go back to the
+    driver.  ``here``: run by the driver itself; else each result is proved to pickle, so that one
+    that cannot go back to the driver fails its own deal, not its task's others."""
+    import pickle
+
     results = []
     for job in jobs:
         try:
             r = run_deal(job, shared)
-        except Exception as exc:  # noqa: BLE001 - a crash in one deal must not stop the others
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - a crash in one deal must not stop the others
             r = _internal(job, exc)
         if write and r.docs:
             _write(r)
+        if not here:
+            try:
+                pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # noqa: BLE001 - as above
+                r = _internal(job, exc, r)
         results.append(r)
     return results
 
@@ -797,10 +811,14 @@ def _write(r: DealResult) -> None:
     r.written = True
 
 
-def _internal(job: DealJob, exc: BaseException) -> DealResult:
+def _internal(job: DealJob, exc: BaseException, written: DealResult | None = None) -> DealResult:
+    """A deal failed by a bug; ``written``: its result, whose documents are written, could not be
+    sent back (the report says they are there, and the manifest does not vouch for them)."""
     r = DealResult(job.id, "failed", folder=job.folder)
-    r.findings = [error_dict(f"internal error while rendering this deal ({type(exc).__name__}: {exc}); "
-                             "please report it", rule="internal")]
+    what = "rendering this deal" if written is None or not written.written else \
+        "reporting this deal (its documents are written, but not recorded: do not send them)"
+    r.findings = [error_dict(f"internal error while {what} ({type(exc).__name__}: {exc}); please report it",
+                             rule="internal")]
     return r
 
 

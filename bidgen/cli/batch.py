@@ -73,6 +73,36 @@ class _Progress:
         self.started = time.monotonic()
         self.drawn = 0  # width of the bar line on screen (0: none, or ended)
 
+    def _say(self, text: str, nl: bool = True, err: bool = False) -> None:
+        """Print a line of progress; a reader gone away (``| head``, quitting ``less``) stops the
+        progress, never the run (see :meth:`_gone`)."""
+        if self.quiet:
+            return
+        try:
+            click.echo(text, nl=nl, err=err)
+        except BrokenPipeError:
+            self._gone()
+
+    def _flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self._gone()
+
+    def _gone(self) -> None:
+        """The reader of the progress went away: the run goes on quietly (its summary and errors go
+        to stderr, its report to OUTDIR), and the stream is pointed at the null device so that no
+        later write or the final flush fails."""
+        import os
+
+        self.quiet = True
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self.stream.fileno())
+            os.close(null)
+        except (OSError, ValueError):
+            pass
+
     def __call__(self, r: Any, done: int, total: int) -> None:
         if not r.ok:
             self.failed += 1
@@ -81,9 +111,9 @@ class _Progress:
         if self.tty:
             if self.explain and r.explain:
                 self._clear()
-                click.echo(f"{r.id}:", err=self.err)
+                self._say(f"{r.id}:", err=self.err)
                 for line in r.explain:
-                    click.echo(f"  {line}", err=self.err)
+                    self._say(f"  {line}", err=self.err)
             self._draw(done, total)
             if done >= total:
                 self._end()
@@ -97,10 +127,10 @@ class _Progress:
         warned = sum(1 for f in r.findings if f.get("severity") == "warning")
         if warned and r.status != "failed":
             extra += f", {warned} warning(s) (see the report)"
-        click.echo(f"[{done}/{total}] {r.id}: {r.status}, {docs} document(s){extra}", err=self.err)
+        self._say(f"[{done}/{total}] {r.id}: {r.status}, {docs} document(s){extra}", err=self.err)
         if self.explain:
             for line in r.explain:
-                click.echo(f"  {line}", err=self.err)
+                self._say(f"  {line}", err=self.err)
 
     def _draw(self, done: int, total: int) -> None:
         elapsed = time.monotonic() - self.started
@@ -116,18 +146,18 @@ class _Progress:
         filled = bar * done // total if total else bar
         line = (f"[{'#' * filled}{'.' * (bar - filled)}]" if bar >= 5 else "") + text
         line = line[: columns - 1]
-        click.echo("\r" + line + " " * max(0, self.drawn - len(line)), nl=False, err=self.err)
-        self.stream.flush()
+        self._say("\r" + line + " " * max(0, self.drawn - len(line)), nl=False, err=self.err)
+        self._flush()
         self.drawn = len(line)
 
     def _clear(self) -> None:
         if self.drawn:
-            click.echo("\r" + " " * self.drawn + "\r", nl=False, err=self.err)
+            self._say("\r" + " " * self.drawn + "\r", nl=False, err=self.err)
             self.drawn = 0
 
     def _end(self) -> None:
         if self.drawn:
-            click.echo("", err=self.err)
+            self._say("", err=self.err)
             self.drawn = 0
 
     def close(self) -> None:
