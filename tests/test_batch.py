@@ -1106,7 +1106,7 @@ def test_a_manifest_or_report_that_cannot_be_written_is_one_located_line_and_lea
 
 
 _ONE_BAD_RESULT = r"""
-import sys, threading
+import sys
 import bidgen.batch.run as run
 
 real = run.run_deal
@@ -1115,8 +1115,6 @@ def buggy(job, shared):
     if job.id == sys.argv[3] and sys.argv[4] == "exit":
         sys.exit(3)  # a dependency that calls sys.exit
     r = real(job, shared)
-    if job.id == sys.argv[3] and sys.argv[4] == "lock":
-        r.findings = list(r.findings) + [{"severity": "warning", "rule": "x", "place": "", "message": threading.Lock()}]
     return r
 
 run.run_deal = buggy
@@ -1125,10 +1123,43 @@ sys.exit(main(["batch", sys.argv[1], "-o", sys.argv[2], "--jobs", "2", "--quiet"
 """
 
 
-@pytest.mark.parametrize("bug", ["lock", "exit"])
+def test_a_result_that_cannot_go_back_fails_its_own_deal_only(tmp_path, monkeypatch):
+    """QA4 Q4-25: a deal whose result could not be sent back from its worker (an object that does not
+    pickle, a bug) failed every deal of its task, whose documents were written."""
+    import threading
+
+    import bidgen.batch.run as run
+    from bidgen.batch.job import DealJob, Shared
+    from bidgen.checks import load_policy
+    from bidgen.inputs.tables import open_workbook
+    from bidgen.inputs.workbook import plan_workbook
+
+    path = _many_deals(tmp_path, 2)
+    with open_workbook(path) as src:
+        plan = plan_workbook(src)
+        jobs = [DealJob(r.id, tmp_path / "out" / r.id, r) for r in plan.deals(src)]
+    shared = Shared(policy=load_policy(None, None), layout=plan.layout, common="0" * 64)
+    real = run.run_deal
+
+    def buggy(job, shared):  # noqa: ANN001
+        r = real(job, shared)
+        if job.id == jobs[1].id:
+            r.notes = list(r.notes) + [threading.Lock()]
+        return r
+
+    monkeypatch.setattr(run, "run_deal", buggy)
+    results = run._run_deals(jobs, shared, True)  # as in a worker: written, then sent back
+    assert [r.status for r in results] == ["written", "failed", "written", "written"]
+    [message] = results[1].errors
+    assert "internal error while reporting this deal (its documents are written, but not recorded" in message
+    assert all(p.is_file() for r in results for p in r.documents)
+    here = run._run_deals(jobs[1:2], shared, True, True)  # in the driver nothing is sent: no harm done
+    assert here[0].status == "written"
+
+
+@pytest.mark.parametrize("bug", ["exit"])
 def test_a_deal_with_a_bug_fails_alone_whoever_renders_it(tmp_path, bug):
-    """QA4 Q4-25/Q4-26: a deal whose result could not be sent back (it did not pickle) failed every
-    deal of its task, whose documents were written; a deal whose job called sys.exit ended the run."""
+    """QA4 Q4-26: a deal whose job called sys.exit ended the run, without a report."""
     import subprocess
     import sys
 
