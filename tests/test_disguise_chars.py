@@ -111,7 +111,7 @@ def test_a_bidi_override_in_a_workbook_cell_is_removed_with_a_note_naming_the_ce
     ws.cell(row=row, column=col, value=DISGUISED)
     wb.save(path)
     out = tmp_path / "out"
-    code = main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"])
+    code = main(["batch", str(path), "-o", str(out), "--jobs", "1"])
     err = capsys.readouterr().err
     assert code == 0, err
     place = f"meetings!{openpyxl.utils.get_column_letter(col)}{row} (topic): removed control characters"
@@ -131,7 +131,7 @@ def test_a_bidi_override_in_a_csv_cell_is_removed_with_a_note_naming_the_cell(tm
     deals.write_text(text.replace("Gulf Logistics Holding LLC", "Gulf \u202eCLL gnidloH\u202c Logistics"),
                      encoding="utf-8-sig")
     out = tmp_path / "out"
-    code = main(["batch", str(folder), "-o", str(out), "--jobs", "1", "--quiet"])
+    code = main(["batch", str(folder), "-o", str(out), "--jobs", "1"])
     err = capsys.readouterr().err
     assert code == 0, err
     assert "deals.csv!" in err and "(client.name): removed control characters" in err and "U+202E" in err
