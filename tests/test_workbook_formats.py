@@ -421,3 +421,34 @@ def test_an_iso_8601_date_cell_with_a_time_of_day_is_refused_as_a_date_cell_is(t
     assert _errors(path) == [
         "iso.xlsx:deals!D2 (issue_date): a date with a time of day (2026-11-18 09:30); give the date alone",
         "iso.xlsx:deals!E2 (valid_until): a time or duration where a date is expected"]
+
+
+@pytest.mark.parametrize("stored, expected", [
+    (b"1", True), (b"true", True), (b"TRUE", True), (b"True", True), (b"0", False), (b"false", False),
+    (b"FALSE", False), (b"2", "expected yes or no, got '2'"), (b"yes!", "expected yes or no, got 'yes!'"),
+])
+def test_a_true_false_cell_is_read_by_its_value_and_refused_when_it_is_neither(tmp_path, stored, expected):
+    """A TRUE/FALSE cell (``t="b"``) holding ``TRUE`` (another program's spelling) was read as FALSE,
+    silently: prices_include_tax flipped and tax was added on top (QA4, Q4-20)."""
+    import zipfile
+
+    wb = openpyxl.load_workbook(_book(tmp_path / "base.xlsx"))
+    col = [c.value for c in wb["deals"][1]].index("prices_include_tax") + 1
+    wb["deals"].cell(row=2, column=col, value=True)
+    wb.save(tmp_path / "base.xlsx")
+    letter = openpyxl.utils.get_column_letter(col)
+    path = tmp_path / "deals.xlsx"
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                cell = f'<c r="{letter}2" t="b"><v>1</v></c>'.encode()
+                assert cell in data
+                data = data.replace(cell, cell.replace(b"<v>1</v>", b"<v>" + stored + b"</v>"))
+            zout.writestr(info, data)
+    entry = read_workbook(path).entries[0]
+    if isinstance(expected, bool):
+        assert entry.ok, [str(e) for e in entry.errors]
+        assert entry.deal.prices_include_tax is expected
+    else:
+        assert [str(e) for e in entry.errors] == [f"deals.xlsx:deals!{letter}2 (prices_include_tax): {expected}"]

@@ -460,8 +460,11 @@ class _Decoder:
             return self.text(text, False) if text is not None else None
         if t == b"d":  # an ISO 8601 date, time or both (18.18.11): what Excel shows, in any calendar
             return _iso_date(self.text(text, False)) if text is not None else None
-        if t == b"b":
-            return None if text is None else text.strip() in (b"1", b"true")
+        if t == b"b":  # 1/0 (Excel), true/false (xsd:boolean, in any case); else the text, for the column to refuse
+            if text is None:
+                return None
+            flag = text.strip().lower()
+            return True if flag in (b"1", b"true") else False if flag in (b"0", b"false") else self.text(text, False)
         if text is None:
             return None
         try:
