@@ -349,7 +349,7 @@ def _number_formats(zf: zipfile.ZipFile) -> list[str]:
     except KeyError:
         return ["General"]
     m = _NS["m"]
-    custom = {int(n.get("numFmtId")): n.get("formatCode", "") for n in root.iterfind(f"{{{m}}}numFmts/{{{m}}}numFmt")}
+    custom = {int(n.get("numFmtId", "")): n.get("formatCode", "") for n in root.iterfind(f"{{{m}}}numFmts/{{{m}}}numFmt")}
     out = []
     for xf in root.iterfind(f"{{{m}}}cellXfs/{{{m}}}xf"):
         fid = int(xf.get("numFmtId", "0"))
