@@ -110,3 +110,21 @@ def test_normalize_orders_children_of_every_namespace():
     assert [c.tag.split("}")[1] for c in root] == ["zoom", "compat", "rsids", "mathPr", "decimalSymbol"]
     assert [c.tag.split("}")[1] for c in root[3]] == ["mathFont", "naryLim"]
     assert misordered(root) == []
+
+
+def test_the_batch_report_opens_in_excel_without_a_repair(tmp_path):
+    """openxml-audit found the report without the theme part Excel requires (Excel would repair it);
+    every error fails the test (its warning that Excel moves inline strings to a shared-strings table
+    on its next save does not: that is no repair)."""
+    from bidgen.batch import BatchOptions, run_batch
+    from bidgen.inputs.load import load_any
+    from bidgen.inputs.workbook_write import write_workbook
+
+    models = [load_any(p) for p in sorted((ROOT / "samples").glob("*.yaml"))]
+    path = write_workbook(models, tmp_path / "deals.xlsx")
+    result = run_batch(path, tmp_path / "out", BatchOptions(jobs=1))
+    assert result.report is not None
+    found = VALIDATOR.validate(str(result.report))
+    problems = [f"{e.part_uri} {e.node}: {e.description}" for e in found.errors
+                if e.severity == ValidationSeverity.ERROR]
+    assert problems == []

@@ -105,6 +105,29 @@ _STYLES = (
     + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
+def _theme() -> str:
+    """A workbook's theme (Excel requires one, or repairs the file): Office's colours and fonts, and
+    the three fills, lines and effects the schema asks for, each as plain as it may be."""
+    colours = (("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", "44546A"), ("lt2", "E7E6E6"), ("accent1", "4472C4"),
+               ("accent2", "ED7D31"), ("accent3", "A5A5A5"), ("accent4", "FFC000"), ("accent5", "5B9BD5"),
+               ("accent6", "70AD47"), ("hlink", "0563C1"), ("folHlink", "954F72"))
+    fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Office Theme">'
+            '<a:themeElements><a:clrScheme name="Office">'
+            + "".join(f'<a:{name}><a:srgbClr val="{rgb}"/></a:{name}>' for name, rgb in colours)
+            + '</a:clrScheme><a:fontScheme name="Office">'
+            '<a:majorFont><a:latin typeface="Calibri Light"/><a:ea typeface=""/><a:cs typeface=""/></a:majorFont>'
+            '<a:minorFont><a:latin typeface="Calibri"/><a:ea typeface=""/><a:cs typeface=""/></a:minorFont>'
+            '</a:fontScheme><a:fmtScheme name="Office"><a:fillStyleLst>' + fill * 3 + '</a:fillStyleLst><a:lnStyleLst>'
+            + "".join(f'<a:ln w="{w}">{fill}</a:ln>' for w in (6350, 12700, 19050))
+            + '</a:lnStyleLst><a:effectStyleLst>' + '<a:effectStyle><a:effectLst/></a:effectStyle>' * 3
+            + '</a:effectStyleLst><a:bgFillStyleLst>' + fill * 3 + '</a:bgFillStyleLst></a:fmtScheme>'
+            '</a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>')
+
+
+_THEME = _theme()
+
 _PARTS = {
     "[Content_Types].xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -118,7 +141,9 @@ _PARTS = {
         '<Override PartName="/xl/worksheets/sheet2.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/xl/theme/theme1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/></Types>'),
     "_rels/.rels": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -139,8 +164,11 @@ _PARTS = {
         '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
         'Target="worksheets/sheet2.xml"/>'
         '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-        'Target="styles.xml"/></Relationships>'),
+        'Target="styles.xml"/>'
+        '<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" '
+        'Target="theme/theme1.xml"/></Relationships>'),
     "xl/styles.xml": _STYLES,
+    "xl/theme/theme1.xml": _THEME,
 }
 
 
