@@ -845,11 +845,18 @@ def test_a_run_stopped_while_a_worker_writes_its_result_still_exits(tmp_path):
 def test_workers_load_the_templates_themselves_only_from_a_full_cache(tmp_path, monkeypatch):
     """QA3 Q3-7: without the compiled templates on disk, each worker compiled every template
     (--jobs 8 on a 1-deal workbook: 8.9 s); then the driver compiles them once, before forking."""
+    from concurrent.futures import Executor, Future
+
     import bidgen.batch.run as run
     from bidgen.docx import render
 
     made, warmed = [], []
-    monkeypatch.setattr(run, "_executor", lambda jobs, warm=None: made.append(warm) or run.InlineExecutor())
+
+    class Idle(Executor):  # a pool whose workers are never started: only what it was given counts
+        def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+            return Future()
+
+    monkeypatch.setattr(run, "_executor", lambda jobs, warm=None: made.append(warm) or Idle())
     monkeypatch.setattr(run, "_warm_up", lambda warm: warmed.append(warm))
     monkeypatch.setenv("BIDGEN_CACHE_DIR", str(tmp_path / "cache"))
     render.clear_cache()

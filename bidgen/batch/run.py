@@ -26,7 +26,7 @@ from bidgen.batch.manifest import MANIFEST, Manifest, shared_hash
 from bidgen.batch.report import REPORT, ReportWriter
 from bidgen.errors import BidgenError, InputError, ValidationErrors
 
-__all__ = ["BatchOptions", "BatchResult", "run_batch", "plan_folders", "InlineExecutor"]
+__all__ = ["BatchOptions", "BatchResult", "run_batch", "plan_folders"]
 
 Progress = Callable[[DealResult, int, int], None]
 
@@ -86,18 +86,6 @@ class BatchResult:
         if self.writer is not None:
             return self.writer.counts.get(status, 0)
         return sum(1 for r in self.results if r.status == status)
-
-
-class InlineExecutor(Executor):
-    """Runs each job at once in this process (``--jobs 1``), with the Executor interface."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed back through the future
-            future.set_exception(exc)
-        return future
 
 
 def plan_folders(ids: Sequence[str], outdir: Path) -> dict[str, Path]:
@@ -351,14 +339,14 @@ def run_batch(
     # the workers start now and load the templates while the workbook is planned
     pool = _start_pool(jobs, options) if executor is None and jobs > 1 else None
     try:
-        return _plan_and_run(workbook, outdir, options, executor, pool, progress, started)
+        return _plan_and_run(workbook, outdir, options, jobs, executor, pool, progress, started)
     except BaseException:
         if pool is not None:
             _stop(pool)  # a workbook that cannot be read, Ctrl-C: the workers end now
         raise
 
 
-def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, executor: Executor | None,
+def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, jobs: int, executor: Executor | None,
                   pool: Executor | None, progress: Progress | None, started: float) -> BatchResult:
     from bidgen.checks import load_policy
     from bidgen.inputs.tables import open_workbook
@@ -382,7 +370,7 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, exe
                              if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
         rows = (r for r in plan.deals(src) if r.id in wanted)
         result.writer = ReportWriter(outdir, xlsx=options.report)
-        kept = _run(rows, ids, folders, shared, options, executor, pool, progress, outdir, result.writer)
+        kept = _run(rows, ids, folders, shared, options, jobs, executor, pool, progress, outdir, result.writer)
         result.unassigned += [str(e) for e in plan.late_orphans
                               if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
     result.results = _Results(result.writer, outdir)
@@ -403,14 +391,14 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, exe
 
 
 def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: Shared, options: BatchOptions,
-         executor: Executor | None, started: Executor | None, progress: Progress | None, outdir: Path,
+         jobs: int, executor: Executor | None, started: Executor | None, progress: Progress | None, outdir: Path,
          writer: ReportWriter) -> BidgenError | None:
     """Each deal's rows rendered (a bounded number of deals in flight), each result written as it
     comes back and added to the report in the workbook's order (the report keeps them: nothing of a
     deal stays in memory once its row is written).
 
-    ``executor`` is the caller's: every deal goes through it, a few a task.  Else the run's own
-    processes: the driver renders deals itself, between handing out tasks to its worker processes
+    ``jobs``: how many processes render (:func:`_jobs`).  ``executor`` is the caller's: every deal
+    goes through it, a few a task.  Else the run's own processes: the driver renders deals itself, between handing out tasks to its worker processes
     (``started``: ``--jobs`` - 1 of them; none with ``--jobs 1``).  A deal is rendered alone in a
     worker process (one made for it with ``--jobs 1``) when it may end the process that renders it:
     the deals of a task whose worker died (the OOM killer, ``kill -9``), each once more, with
@@ -440,13 +428,11 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             reported += 1
 
     def fail(job: DealJob, message: str) -> None:
-        r = DealResult(job.id, "failed", folder=job.folder)
-        r.findings = [error_dict(message, rule="worker")]
+        r = _failed(job.id, job.folder, message, "worker")
         r.findings += _stale(manifest.deals.get(job.id), manifest.outdir, job.folder)
         report_progress(r)
 
     own = executor is None
-    jobs = _jobs(options.jobs, own)
     procs = started  # the run's own worker processes (made when first needed with --jobs 1)
     workers = (jobs - 1 if started is not None else 0) if own else jobs
     # tasks in flight: enough for every worker to find its next one waiting (and, for an executor of
@@ -476,9 +462,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             folder = outdir / folders[nxt.id]
             unsafe = _unsafe_folder(folder)
             if unsafe:
-                r = DealResult(nxt.id, "failed", folder=folder)
-                r.findings = [error_dict(unsafe, rule="output", place=str(folder))]
-                report_progress(r)
+                report_progress(_failed(nxt.id, folder, unsafe, "output", str(folder)))
                 continue
             entry = None if options.rebuild else manifest.deals.get(nxt.id)
             return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None)
@@ -811,15 +795,20 @@ def _write(r: DealResult) -> None:
     r.written = True
 
 
+def _failed(job_id: str, folder: Path, message: str, rule: str, place: str = "") -> DealResult:
+    """A deal that failed before its own job could say why: one error finding."""
+    r = DealResult(job_id, "failed", folder=folder)
+    r.findings = [error_dict(message, rule=rule, place=place)]
+    return r
+
+
 def _internal(job: DealJob, exc: BaseException, written: DealResult | None = None) -> DealResult:
     """A deal failed by a bug; ``written``: its result, whose documents are written, could not be
     sent back (the report says they are there, and the manifest does not vouch for them)."""
-    r = DealResult(job.id, "failed", folder=job.folder)
     what = "rendering this deal" if written is None or not written.written else \
         "reporting this deal (its documents are written, but not recorded: do not send them)"
-    r.findings = [error_dict(f"internal error while {what} ({type(exc).__name__}: {exc}); please report it",
-                             rule="internal")]
-    return r
+    return _failed(job.id, job.folder, f"internal error while {what} ({type(exc).__name__}: {exc}); please report it",
+                   "internal")
 
 
 def _collect(fut: Future, jobs: Sequence[DealJob]) -> list[DealResult]:
@@ -830,12 +819,7 @@ def _collect(fut: Future, jobs: Sequence[DealJob]) -> list[DealResult]:
             return results
         exc: BaseException = RuntimeError(f"{len(results)} results for {len(jobs)} deals")
     except BrokenExecutor:
-        out = []
-        for job in jobs:
-            r = DealResult(job.id, "failed", folder=job.folder)
-            r.findings = [error_dict(_WORKER_DIED, rule="worker")]
-            out.append(r)
-        return out
+        return [_failed(job.id, job.folder, _WORKER_DIED, "worker") for job in jobs]
     except Exception as err:  # noqa: BLE001 - e.g. a result the executor could not send back
         exc = err
     return [_internal(job, exc) for job in jobs]
