@@ -73,13 +73,13 @@ class _Progress:
         self.started = time.monotonic()
         self.drawn = 0  # width of the bar line on screen (0: none, or ended)
 
-    def _say(self, text: str, nl: bool = True, err: bool = False) -> None:
+    def _say(self, text: str, nl: bool = True) -> None:
         """Print a line of progress; a reader gone away (``| head``, quitting ``less``) stops the
         progress, never the run (see :meth:`_gone`)."""
         if self.quiet:
             return
         try:
-            click.echo(text, nl=nl, err=err)
+            click.echo(text, nl=nl, err=self.err)
         except BrokenPipeError:
             self._gone()
 
@@ -111,9 +111,9 @@ class _Progress:
         if self.tty:
             if self.explain and r.explain:
                 self._clear()
-                self._say(f"{r.id}:", err=self.err)
+                self._say(f"{r.id}:")
                 for line in r.explain:
-                    self._say(f"  {line}", err=self.err)
+                    self._say(f"  {line}")
             self._draw(done, total)
             if done >= total:
                 self._end()
@@ -127,10 +127,10 @@ class _Progress:
         warned = sum(1 for f in r.findings if f.get("severity") == "warning")
         if warned and r.status != "failed":
             extra += f", {warned} warning(s) (see the report)"
-        self._say(f"[{done}/{total}] {r.id}: {r.status}, {docs} document(s){extra}", err=self.err)
+        self._say(f"[{done}/{total}] {r.id}: {r.status}, {docs} document(s){extra}")
         if self.explain:
             for line in r.explain:
-                self._say(f"  {line}", err=self.err)
+                self._say(f"  {line}")
 
     def _draw(self, done: int, total: int) -> None:
         elapsed = time.monotonic() - self.started
@@ -146,18 +146,18 @@ class _Progress:
         filled = bar * done // total if total else bar
         line = (f"[{'#' * filled}{'.' * (bar - filled)}]" if bar >= 5 else "") + text
         line = line[: columns - 1]
-        self._say("\r" + line + " " * max(0, self.drawn - len(line)), nl=False, err=self.err)
+        self._say("\r" + line + " " * max(0, self.drawn - len(line)), nl=False)
         self._flush()
         self.drawn = len(line)
 
     def _clear(self) -> None:
         if self.drawn:
-            self._say("\r" + " " * self.drawn + "\r", nl=False, err=self.err)
+            self._say("\r" + " " * self.drawn + "\r", nl=False)
             self.drawn = 0
 
     def _end(self) -> None:
         if self.drawn:
-            self._say("", err=self.err)
+            self._say("")
             self.drawn = 0
 
     def close(self) -> None:
