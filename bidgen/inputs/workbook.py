@@ -180,14 +180,14 @@ def _headers(sheet: Table, header: list[Raw | None], data_cols: set[int], column
     out: dict[int, Column | None] = {}
     seen: dict[str, int] = {}
     for j, cell in enumerate(header):
-        if cell is not None and cell.uncached:
+        if cell is not None and cell[3]:  # (value, format, error, uncached)
             problems.append(WorkbookProblem(sheet.place(0, j), UNCACHED))
             continue
         if cell is None:
             if j in data_cols:
                 problems.append(WorkbookProblem(sheet.place(0, j), "a column with values but no header"))
             continue
-        name = str(cell.value).strip()
+        name = str(cell[0]).strip()
         if name in seen:
             problems.append(WorkbookProblem(
                 sheet.place(0, j), f"duplicate header {quote(name)} (also in column {column_letter(seen[name])})"))
@@ -222,7 +222,7 @@ def _headers(sheet: Table, header: list[Raw | None], data_cols: set[int], column
 
 def _first_col(header: list[Raw | None], key: str) -> int | None:
     for j, cell in enumerate(header):
-        if cell is not None and not cell.uncached and str(cell.value).strip() == key:
+        if cell is not None and not cell[3] and str(cell[0]).strip() == key:
             return j
     return None
 
@@ -230,9 +230,9 @@ def _first_col(header: list[Raw | None], key: str) -> int | None:
 def _text_at(cells: list[Raw | None], j: int | None) -> str | None:
     """The text of a cell (an id), or None when it is empty, not text or a formula without value."""
     cell = cells[j] if j is not None and j < len(cells) else None
-    if cell is None or cell.uncached or not isinstance(cell.value, str):
+    if cell is None or cell[3] or not isinstance(cell[0], str):  # (value, format, error, uncached)
         return None
-    return cell.value.strip()
+    return cell[0].strip()
 
 
 class Plan:
@@ -285,9 +285,9 @@ class Plan:
             return self.unit.get((sheet, rid))
         record = self.owner_of.get(sheet)
         cell = cells[0] if record is not None and cells else None  # the owner's id (what _text_at gives)
-        if cell is None or cell.uncached or not isinstance(cell.value, str):
+        if cell is None or cell[3] or not isinstance(cell[0], str):
             return None
-        return self.unit.get((record, cell.value.strip()))  # type: ignore[arg-type]
+        return self.unit.get((record, cell[0].strip()))  # type: ignore[arg-type]
 
     def deals(self, src: Source) -> Iterator[DealRows]:
         """Each deal's rows, in the order of sheet 'deals'.  The records of no deal are read after
@@ -440,19 +440,20 @@ def plan_workbook(src: Source) -> Plan:
             if cell is None:
                 orphans.append(CellError(f"a {rs.kind} without {rs.id_key!r}", place=sheet.place(i, j), key=rs.id_key))
                 continue
-            if cell.uncached:
+            value, fmt, error, uncached = cell
+            if uncached:
                 orphans.append(CellError(UNCACHED, place=sheet.place(i, j), key=rs.id_key))
                 continue
-            if not isinstance(cell.value, str):
+            if not isinstance(value, str):
                 column = rs.column(rs.id_key)
                 try:
-                    cell_value(cell.value, column, cell.number_format, cell.error)  # type: ignore[arg-type]
+                    cell_value(value, column, fmt, error)
                     message = "must be text"
                 except CellProblem as exc:
                     message = str(exc)
                 orphans.append(CellError(message, place=sheet.place(i, j), key=rs.id_key))
                 continue
-            rid = cell.value.strip()
+            rid = value.strip()
             if rid in seen:
                 plan.dups.setdefault((name, rid), []).append(CellError(
                     f"two {name} with the id {quote(rid)} (also in row {seen[rid] + 1}); ids must be unique",
@@ -513,11 +514,11 @@ def plan_workbook(src: Source) -> Plan:
             last: Any = None  # each unit's last row in this sheet (made at the first row of a unit)
             for _header, (i, cells) in scan(ls.name, ls.columns, ls.owner):
                 cell = cells[0] if cells else None
-                if cell is not None and not cell.uncached and cell.value.__class__ is str:
-                    owner: str | None = cell.value.strip()  # (what _text_at gives, sooner)
+                if cell is not None and not cell[3] and cell[0].__class__ is str:
+                    owner: str | None = cell[0].strip()  # (what _text_at gives, sooner)
                 else:
                     owner = _text_at(cells, 0)
-                    if cell is not None and cell.uncached:
+                    if cell is not None and cell[3]:
                         orphans.append(CellError(UNCACHED, place=sheet.place(i, 0), key=ls.owner))
                         continue
                 if owner is None:
@@ -581,10 +582,10 @@ def _place(src: Source, name: str, i: int, j: int | None) -> str:
 def _tender_deal(rs: RecordSheet, cells: list[Raw | None], j: int | None) -> str | None:
     """The deal a tender row answers (its 'deal' cell as read, trimmed as every id is), or None."""
     cell = cells[j] if j is not None and j < len(cells) else None
-    if cell is None or cell.uncached:
+    if cell is None or cell[3]:  # (value, format, error, uncached)
         return None
     try:
-        value = cell_value(cell.value, rs.column("deal"), cell.number_format, cell.error)  # type: ignore[arg-type]
+        value = cell_value(cell[0], rs.column("deal"), cell[1], cell[2])
     except CellProblem:
         return None
     return (str(value).strip() or None) if value is not None else None
@@ -632,9 +633,10 @@ def _read_row(table: Table, i: int, row: list[Raw | None], cols: dict[int, Colum
         if cell is None:
             continue
         try:
-            if cell.uncached:
+            raw_value, fmt, error, uncached = cell
+            if uncached:
                 raise CellProblem(UNCACHED)
-            value = cell_value(cell.value, column, cell.number_format, cell.error)
+            value = cell_value(raw_value, column, fmt, error)
             if isinstance(value, str):
                 value = _clean_text(value, limit, lambda: table.place(i, j), column.key, rec.notes)
         except CellProblem as exc:
