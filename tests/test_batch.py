@@ -1212,3 +1212,57 @@ def test_a_reader_that_goes_away_stops_the_progress_not_the_run(tmp_path):
     assert first.startswith("[1/8]")
     assert "8 deal(s): 8 written" in err and "Traceback" not in err
     assert (out / "batch-report.xlsx").is_file() and len(_statuses(out)) == 8
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_document_a_person_changed_is_never_written_over_by_accident(tmp_path, jobs):
+    """QA4 Q4-17: a document a person changed after the run (a sales director's wording) used to be
+    replaced without a word on the next run that rendered its deal.  Kept when the deal's inputs are
+    the same (with a warning); when the deal must be written again, it fails and nothing of its set
+    is written; ``--rebuild`` replaces it on purpose."""
+    import docx
+
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    other = load_any(SAMPLES / "deal-zh_CN.yaml")
+    path = write_workbook([deal, other], tmp_path / "deals.xlsx")
+    out = tmp_path / "out"
+    assert run_batch(path, out, BatchOptions(jobs=jobs)).exit_code == 0
+    folder = out / deal.id
+    proposal = next(folder.glob("Proposal_*.docx"))
+    brief = next(folder.glob("Brief_*.docx"))
+    edit = docx.Document(str(proposal))
+    edit.add_paragraph("Approved by the sales director, with the wording agreed on the phone.")
+    edit.save(str(proposal))
+    edited = proposal.read_bytes()
+    place = f"{deal.id}/{proposal.name}"
+
+    # the same inputs: the change is kept, and the report says so
+    again = run_batch(path, out, BatchOptions(jobs=jobs))
+    assert [r.status for r in again.results] == ["unchanged", "unchanged"] and again.exit_code == 0
+    assert proposal.read_bytes() == edited
+    [kept] = [f for f in again.results[0].findings if f["place"] == place]
+    assert kept["severity"] == "warning" and kept["message"].startswith("changed since bidgen wrote it: kept as it is")
+
+    # a file of the set gone as well: the set must be written again, which would replace the change
+    brief.unlink()
+    gone = run_batch(path, out, BatchOptions(jobs=jobs))
+    assert [r.status for r in gone.results] == ["failed", "unchanged"] and gone.exit_code == 1
+    assert proposal.read_bytes() == edited and not brief.exists()
+    [refused] = [f for f in gone.results[0].findings if f["place"] == place]
+    assert refused["severity"] == "error" and "none was written" in refused["message"]
+
+    # the deal's inputs changed: the same refusal; the other deal is not held back
+    renamed = "Fleet Visibility Platform, phase one"
+    changed = deal.model_copy(update={"project": deal.project.model_copy(update={"name": renamed})})
+    path2 = write_workbook([changed, other], tmp_path / "changed.xlsx")
+    third = run_batch(path2, out, BatchOptions(jobs=jobs))
+    assert [r.status for r in third.results] == ["failed", "unchanged"]
+    assert proposal.read_bytes() == edited and not brief.exists()
+    assert any(f["place"] == place and "--rebuild" in f["message"] for f in third.results[0].findings)
+
+    # --rebuild: written again from the workbook, on purpose
+    rebuilt = run_batch(path2, out, BatchOptions(jobs=jobs, rebuild=True))
+    assert [r.status for r in rebuilt.results] == ["written", "written"] and brief.exists()
+    text = read_docx(proposal).all_text()
+    assert "Approved by the sales director" not in text
+    assert renamed in text

@@ -56,13 +56,17 @@ def _shared_from(blob: bytes) -> Shared:
 
 @dataclass(frozen=True)
 class DealJob:
-    """One deal to render: its raw rows, the folder its documents go into, and the hash its
-    inputs had when its documents were last written (the manifest's; None: render in any case)."""
+    """One deal to render: its raw rows, the folder its documents go into, the hash its inputs had
+    when its documents were last written (the manifest's; None: render in any case) and the files
+    written then."""
 
     id: str
     folder: Path
     rows: DealRows
     known: str | None = None
+    #: the files an earlier run wrote for the deal, with their hashes (relative to the folder's
+    #: parent, OUTDIR): none is written over when a person changed it since (see :func:`bidgen.batch.manifest.edited`)
+    guard: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

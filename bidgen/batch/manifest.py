@@ -45,6 +45,21 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
+def edited(outdir: Path, guard: Iterable[tuple[str, str]], targets: Iterable[Path]) -> list[str]:
+    """The files among ``targets`` (about to be written) that an earlier run wrote (``guard``:
+    :meth:`Manifest.guard`) and that were changed since: writing over them would lose a person's
+    changes.  Relative paths, as the manifest has them."""
+    wanted = {os.path.normcase(os.path.abspath(p)) for p in targets}
+    out = []
+    for rel, sha in guard:
+        path = Path(outdir) / rel
+        if os.path.normcase(os.path.abspath(path)) not in wanted or not path.is_file() or path.is_symlink():
+            continue
+        if file_hash(path) != sha:
+            out.append(rel)
+    return out
+
+
 def _tree_hash(h: Any, folder: Path, patterns: Iterable[str]) -> None:
     if not folder.is_dir():
         return
@@ -129,19 +144,32 @@ class Manifest:
         return m
 
     def unchanged(self, deal: str, digest: str) -> dict[str, Any] | None:
-        """The deal's entry (with ``paths``) when its hash matches and every file is as written."""
+        """The deal's entry (with ``paths``) when its hash matches and every file it lists is there;
+        ``edited``: those of them changed since bidgen wrote them (by a person: kept as they are).
+        None when the deal must be rendered again (its inputs changed, or a file is gone)."""
         entry = self.deals.get(deal)
         if not entry or entry.get("hash") != digest or not entry.get("files"):
             return None
         paths = []
+        edited = []
         for rel, sha in entry["files"]:
             if not _inside(rel):  # an edited manifest never points bidgen outside OUTDIR
                 return None
             path = self.outdir / rel
-            if file_hash(path) != sha:
+            now = file_hash(path) if path.is_file() and not path.is_symlink() else None
+            if now is None:
                 return None
+            if now != sha:
+                edited.append(rel)
             paths.append(path)
-        return {**entry, "paths": paths}
+        return {**entry, "paths": paths, "edited": edited}
+
+    def guard(self, deal: str) -> tuple[tuple[str, str], ...]:
+        """The files the manifest says bidgen wrote for ``deal``, with their hashes (relative to
+        OUTDIR): the run writes none of them over a change a person made (see :func:`edited`)."""
+        entry = self.deals.get(deal)
+        files = entry.get("files") if entry else None
+        return tuple((rel, sha) for rel, sha in files or () if _inside(rel))
 
     def _append(self, row: dict[str, Any]) -> None:
         if self.error is not None:

@@ -464,8 +464,10 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             if unsafe:
                 report_progress(_failed(nxt.id, folder, unsafe, "output", str(folder)))
                 continue
-            entry = None if options.rebuild else manifest.deals.get(nxt.id)
-            return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None)
+            if options.rebuild:  # render and write every deal, whatever its folder holds
+                return DealJob(nxt.id, folder, nxt)
+            entry = manifest.deals.get(nxt.id)
+            return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None, manifest.guard(nxt.id))
         return None
 
     def submit(batch: list[DealJob]) -> Future | None:
@@ -501,17 +503,20 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             warnings.warn(InputCleaned(note), stacklevel=2)
         if r.status == "unchanged":
             done = manifest.unchanged(r.id, r.digest or "")
-            if done is None:  # a file the manifest lists is missing or changed: render again
-                redo.append(DealJob(job.id, job.folder, job.rows, None))
+            if done is None:  # a file the manifest lists is missing: render again
+                redo.append(DealJob(job.id, job.folder, job.rows, None, job.guard))
                 return
             manifest.done(r.id)
             r.documents = done["paths"]
             r.total = Decimal(done["total"]) if done.get("total") else None
             r.findings = list(done.get("findings") or [])
+            r.findings += [{"severity": "warning", "rule": "output", "place": rel,
+                            "message": "changed since bidgen wrote it: kept as it is (the deal's inputs are unchanged); "
+                                       "--rebuild writes it again from the workbook"} for rel in done["edited"]]
         elif r.docs or r.written:
             earlier = manifest.deals.get(r.id)
             if r.docs:  # rendered by an executor of the caller's: written here
-                _write(r)
+                _write(r, job)
             if r.status != "failed":  # (a set not written leaves the previous one, and its entry, as they were)
                 r.findings += _retire(earlier, r.documents, manifest.outdir)
                 manifest.record(r.id, r.digest or "", zip(r.documents, r.hashes), status=r.status,
@@ -763,7 +768,7 @@ def _run_deals(jobs: Sequence[DealJob], shared: Shared, write: bool = False, her
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - a crash in one deal must not stop the others
             r = _internal(job, exc)
         if write and r.docs:
-            _write(r)
+            _write(r, job)
         if not here:
             try:
                 pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)
@@ -773,11 +778,26 @@ def _run_deals(jobs: Sequence[DealJob], shared: Shared, write: bool = False, her
     return results
 
 
-def _write(r: DealResult) -> None:
+def _write(r: DealResult, job: DealJob) -> None:
     """Write a deal's rendered documents as one set (all or none: see :mod:`bidgen.docx.commit`),
-    without a sync per file (the run syncs once at its end); a failure fails the deal."""
+    without a sync per file (the run syncs once at its end); a failure fails the deal, and so does
+    a document an earlier run wrote that a person changed since (none is written then: nothing is
+    overwritten by accident; ``--rebuild`` gives no such guard)."""
+    from bidgen.batch.manifest import edited
     from bidgen.documents.output import write_set
 
+    changed = edited(job.folder.parent, job.guard, (d.path for d in r.docs)) if job.guard else []
+    if changed:
+        r.status = "failed"
+        r.findings += [error_dict("changed since bidgen wrote it, and this run must write the deal's documents again "
+                                  "(its inputs changed, or another of its files is gone), which would replace the "
+                                  "change: none was written; move the file away (and carry the change over), or run "
+                                  "with --rebuild to replace it", rule="output", place=rel) for rel in changed]
+        r.documents = []
+        r.hashes = []
+        r.docs = []
+        r.written = True
+        return
     try:
         write_set(r.docs, fsync=False)
     except BidgenError as exc:

@@ -30,7 +30,8 @@ BATCH_OPTIONS = (
     FORCE,
     click.option("--split", is_flag=True, help="Also write each part of a bid package as its own file."),
     click.option("--explain", is_flag=True, help="Say which library entries each deal used and why."),
-    click.option("--rebuild", is_flag=True, help="Render every deal again, even those the manifest says are done."),
+    click.option("--rebuild", is_flag=True, help="Render and write every deal again, even those the manifest says are done "
+                 "and over documents changed by hand since bidgen wrote them."),
     click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                  help="json: the report as JSON on stdout (progress goes to stderr)."),
     click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only errors print."),
