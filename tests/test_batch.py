@@ -1266,3 +1266,89 @@ def test_a_document_a_person_changed_is_never_written_over_by_accident(tmp_path,
     text = read_docx(proposal).all_text()
     assert "Approved by the sales director" not in text
     assert renamed in text
+
+
+def _renamed(deal, name):
+    return deal.model_copy(update={"project": deal.project.model_copy(update={"name": name})})
+
+
+def test_a_run_stopped_between_writing_a_deal_and_recording_it_raises_no_false_alarm(tmp_path, monkeypatch):
+    """QA5 Q5-01: a run stopped (Ctrl-C, a kill) after a process put a deal's new set in place but
+    before the driver recorded it used to leave files the next run took for a person's changes:
+    the deal then failed on every run until --rebuild.  The writing process notes the files it
+    puts in place first, so the next run knows them as bidgen's."""
+    from bidgen.batch.manifest import Manifest
+
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    other = load_any(SAMPLES / "deal-zh_CN.yaml")
+    out = tmp_path / "out"
+    assert run_batch(write_workbook([deal, other], tmp_path / "a.xlsx"), out, BatchOptions(jobs=1)).exit_code == 0
+
+    def stopped(self, *args, **kwargs):  # Ctrl-C right after the first deal's new set is in place
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Manifest, "record", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(write_workbook([_renamed(deal, "Phase one"), other], tmp_path / "b.xlsx"), out, BatchOptions(jobs=1))
+    monkeypatch.undo()
+    proposal = next((out / deal.id).glob("Proposal_*.docx"))
+    assert "Phase one" in read_docx(proposal).all_text()  # in place, and not recorded
+
+    # the workbook changed again before the next run: the files are bidgen's, written over
+    third = run_batch(write_workbook([_renamed(deal, "Phase two"), other], tmp_path / "c.xlsx"), out,
+                      BatchOptions(jobs=2))
+    assert [r.status for r in third.results] == ["written", "unchanged"], third.results[0].findings
+    assert "Phase two" in read_docx(proposal).all_text()
+    assert not [f for f in third.results[0].findings if f["rule"] == "output"]
+    assert '"writing"' not in (out / MANIFEST).read_text(encoding="utf-8")  # recorded now: the note is gone
+
+
+def test_a_changed_file_left_by_an_earlier_set_is_not_written_over_when_its_name_comes_back(tmp_path):
+    """QA5 Q5-04: a file a person changed, left in place when the deal's documents took new names
+    (a new issue date), used to be written over without a word when the old date came back."""
+    import datetime as dt
+
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    out = tmp_path / "out"
+    path = write_workbook([deal], tmp_path / "a.xlsx")
+    assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
+    proposal = next((out / deal.id).glob("Proposal_*.docx"))
+    proposal.write_bytes(proposal.read_bytes() + b"\0")  # a person changed it
+    changed = proposal.read_bytes()
+
+    later = deal.model_copy(update={"issue_date": deal.issue_date + dt.timedelta(days=7)})
+    second = run_batch(write_workbook([later], tmp_path / "b.xlsx"), out, BatchOptions(jobs=1))
+    assert second.results[0].status == "written"  # new names: nothing in the way
+    assert proposal.read_bytes() == changed  # left in place, with a warning
+    assert any("changed since bidgen wrote it" in f["message"] for f in second.results[0].findings)
+
+    back = run_batch(path, out, BatchOptions(jobs=1))  # the first date again: the old name is wanted
+    assert back.results[0].status == "failed" and back.exit_code == 1
+    assert proposal.read_bytes() == changed
+    assert any(f["place"] == f"{deal.id}/{proposal.name}" and "none was written" in f["message"]
+               for f in back.results[0].findings)
+
+
+def test_a_file_no_run_wrote_is_not_written_over(tmp_path):
+    """A file in a deal's folder that no run into OUTDIR wrote (a person's, or from before the
+    manifest was deleted) is not written over unless it holds the very bytes to write; --rebuild
+    writes over it on purpose."""
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    path = write_workbook([deal], tmp_path / "a.xlsx")
+    reference = run_batch(path, tmp_path / "ref", BatchOptions(jobs=1))
+    [name] = [p.name for p in reference.results[0].documents if p.name.startswith("Proposal_")]
+    out = tmp_path / "out"
+    (out / deal.id).mkdir(parents=True)
+    mine = out / deal.id / name
+    mine.write_bytes(b"a document of someone else's making")
+    first = run_batch(path, out, BatchOptions(jobs=1))
+    assert first.results[0].status == "failed" and mine.read_bytes() == b"a document of someone else's making"
+    assert not list((out / deal.id).glob("Brief_*"))  # none of the set was written
+    # the same bytes as bidgen would write (a copy of an earlier output): nothing is lost, written
+    mine.write_bytes((tmp_path / "ref" / deal.id / name).read_bytes())
+    assert run_batch(path, out, BatchOptions(jobs=1)).results[0].status == "written"
+    mine.write_bytes(b"changed again")
+    (out / MANIFEST).unlink()  # the manifest gone: nothing vouches for the file
+    assert run_batch(path, out, BatchOptions(jobs=1)).results[0].status == "failed"
+    assert run_batch(path, out, BatchOptions(jobs=1, rebuild=True)).results[0].status == "written"
+    assert mine.read_bytes() == (tmp_path / "ref" / deal.id / name).read_bytes()

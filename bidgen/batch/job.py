@@ -64,9 +64,10 @@ class DealJob:
     folder: Path
     rows: DealRows
     known: str | None = None
-    #: the files an earlier run wrote for the deal, with their hashes (relative to the folder's
-    #: parent, OUTDIR): none is written over when a person changed it since (see :func:`bidgen.batch.manifest.edited`)
-    guard: tuple[tuple[str, str], ...] = ()
+    #: the files runs into OUTDIR wrote for the deal, with their hashes (relative to OUTDIR, the
+    #: folder's parent): a file in the way that is none of them is not written over (see
+    #: :func:`bidgen.batch.manifest.edited`); None: anything is (``--rebuild``)
+    guard: tuple[tuple[str, str], ...] | None = ()
 
 
 @dataclass(frozen=True)

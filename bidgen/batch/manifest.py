@@ -5,7 +5,10 @@ The manifest is a JSON-lines log (``OUTDIR/.bidgen-batch.jsonl``): a line is app
 after a deal's documents are in place, so a run killed at any moment loses at most the deal in
 flight (a torn last line is ignored); at the end of a run the log is rewritten compactly
 (atomically).  A deal whose line is missing, whose hash differs or one of whose files is
-missing or changed is rendered again.
+missing is rendered again; a file changed since it was written is kept (a person's change), and
+never written over by accident (:func:`edited`).  The process that puts a deal's files in place
+appends a ``writing`` line first (:func:`intend`), so that files written by a run that ended
+before recording their deal are still known as bidgen's.
 """
 
 from __future__ import annotations
@@ -45,19 +48,53 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
-def edited(outdir: Path, guard: Iterable[tuple[str, str]], targets: Iterable[Path]) -> list[str]:
-    """The files among ``targets`` (about to be written) that an earlier run wrote (``guard``:
-    :meth:`Manifest.guard`) and that were changed since: writing over them would lose a person's
-    changes.  Relative paths, as the manifest has them."""
-    wanted = {os.path.normcase(os.path.abspath(p)) for p in targets}
-    out = []
+def edited(outdir: Path, guard: Iterable[tuple[str, str]], targets: Iterable[tuple[Path, str]]) -> list[str]:
+    """The files among ``targets`` (about to be written: each path with the sha256 of its new
+    bytes) that stand in the way as something bidgen cannot vouch for: a file that is neither
+    what a run into OUTDIR wrote there (``guard``: :meth:`Manifest.guard`, the deal's files with
+    their hashes) nor the bytes about to be written.  Writing over one would lose a person's
+    changes (or a file of someone else's making).  Relative paths, as the manifest has them."""
+    known: dict[str, set[str]] = {}
     for rel, sha in guard:
-        path = Path(outdir) / rel
-        if os.path.normcase(os.path.abspath(path)) not in wanted or not path.is_file() or path.is_symlink():
+        known.setdefault(rel, set()).add(sha)
+    out = []
+    for path, new in targets:
+        path = Path(path)
+        if path.is_symlink() or not path.is_file():  # (a link is replaced, never followed)
             continue
-        if file_hash(path) != sha:
+        rel = _relative(Path(outdir), path)
+        now = file_hash(path)
+        if now is not None and now != new and now not in known.get(rel, ()):
             out.append(rel)
     return out
+
+
+def intend(outdir: Path, deal: str, files: Iterable[tuple[Path, str]]) -> None:
+    """Before a process puts a deal's new files in place: a line in the manifest's log with their
+    hashes, so that if the run ends before the driver records the deal (Ctrl-C, a kill), the next
+    run still knows these files as bidgen's (never as a person's changes to keep).  Best effort:
+    a log that cannot be appended to only loses that knowledge."""
+    path = Path(outdir) / MANIFEST
+    line = json.dumps({"writing": deal, "files": [[_relative(Path(outdir), Path(p)), sha] for p, sha in files]},
+                      ensure_ascii=False, sort_keys=True) + "\n"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError:
+        return
+    try:
+        os.write(fd, line.encode("utf-8"))  # one write: appends from several processes never interleave
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _relative(outdir: Path, path: Path) -> str:
+    """``path`` relative to OUTDIR (by its parts when it is under OUTDIR as given; else resolved)."""
+    try:
+        return path.relative_to(outdir).as_posix()
+    except ValueError:
+        return path.resolve().relative_to(outdir.resolve()).as_posix()
 
 
 def _tree_hash(h: Any, folder: Path, patterns: Iterable[str]) -> None:
@@ -116,6 +153,9 @@ class Manifest:
         #: why the log could not be kept (a full disk, a folder gone read-only): the run goes on (its
         #: documents are written), and says so once it has written its report
         self.error: Any = None
+        #: files a process of an earlier run was putting in place for a deal when that run ended
+        #: before recording it (:func:`intend`): bidgen's own, whatever their hash
+        self.writing: dict[str, list[tuple[str, str]]] = {}
         self._log: Any = None
 
     @classmethod
@@ -135,8 +175,16 @@ class Manifest:
             if isinstance(row, dict) and isinstance(row.get("attempt"), str):
                 m.suspects.add(row["attempt"])
                 continue
+            if isinstance(row, dict) and isinstance(row.get("writing"), str):
+                files = row.get("files")
+                if isinstance(files, list):
+                    m.writing.setdefault(row["writing"], []).extend(
+                        (f[0], f[1]) for f in files
+                        if isinstance(f, list) and len(f) == 2 and _inside(f[0]) and isinstance(f[1], str))
+                continue
             if isinstance(row, dict) and isinstance(row.get("deal"), str):
                 m.suspects.discard(row["deal"])
+                m.writing.pop(row["deal"], None)
                 if row.get("hash") is None or not _well_formed(row):
                     m.deals.pop(row["deal"], None)  # forgotten, or an entry of the wrong shape: render again
                 else:
@@ -160,16 +208,19 @@ class Manifest:
             if now is None:
                 return None
             if now != sha:
+                if (rel, now) in self.writing.get(deal, ()):  # bidgen's, from other inputs: render again
+                    return None
                 edited.append(rel)
             paths.append(path)
         return {**entry, "paths": paths, "edited": edited}
 
     def guard(self, deal: str) -> tuple[tuple[str, str], ...]:
-        """The files the manifest says bidgen wrote for ``deal``, with their hashes (relative to
-        OUTDIR): the run writes none of them over a change a person made (see :func:`edited`)."""
+        """The files the manifest says bidgen wrote for ``deal`` (recorded, or being put in place
+        when an earlier run ended), with their hashes, relative to OUTDIR: what a run may write
+        over (see :func:`edited`)."""
         entry = self.deals.get(deal)
         files = entry.get("files") if entry else None
-        return tuple((rel, sha) for rel, sha in files or () if _inside(rel))
+        return tuple((rel, sha) for rel, sha in files or () if _inside(rel)) + tuple(self.writing.get(deal, ()))
 
     def _append(self, row: dict[str, Any]) -> None:
         if self.error is not None:
@@ -227,14 +278,11 @@ class Manifest:
                  "files": [[self._relative(Path(p)), data if isinstance(data, str) else hashlib.sha256(data).hexdigest()]
                            for p, data in files]}
         self.deals.pop(deal, None)
+        self.writing.pop(deal, None)
         self._append({"deal": deal, **entry})
 
     def _relative(self, path: Path) -> str:
-        """``path`` relative to OUTDIR (by its parts when it is under OUTDIR as given; else resolved)."""
-        try:
-            return path.relative_to(self.outdir).as_posix()
-        except ValueError:
-            return path.resolve().relative_to(self.outdir.resolve()).as_posix()
+        return _relative(self.outdir, path)
 
     def close(self) -> None:
         """Rewrite the log compactly (atomically, synced): each deal's last line, read from the log
@@ -263,18 +311,18 @@ class Manifest:
         last: dict[str, int] = {}
         with fh:
             for n, line in enumerate(fh):
-                deal = _deal_of(line)
+                deal, _row = _deal_of(line)
                 if deal is not None:
                     last[deal] = n
             fh.seek(0)
             with _open_own(tmp, os.O_TRUNC) as out:
                 out.write(json.dumps({"format": FORMAT}) + "\n")
                 for n, line in enumerate(fh):
-                    deal = _deal_of(line)
-                    if deal is None or last.get(deal) != n:
-                        continue
-                    row = json.loads(line)
-                    if row.get("hash") is not None:
+                    deal, row = _deal_of(line)
+                    if deal is not None and last.get(deal) == n and row.get("hash") is not None:
+                        out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+                    elif row is not None and isinstance(row.get("writing"), str) and n > last.get(row["writing"], -1):
+                        # files put in place for a deal no line records since: still bidgen's next time
                         out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
                 for deal in sorted(self.suspects):  # not yet rendered elsewhere: still suspects next time
                     out.write(json.dumps({"attempt": deal}, ensure_ascii=False) + "\n")
@@ -293,10 +341,12 @@ def _open_own(path: Path, mode: int) -> Any:
     return os.fdopen(fd, "a" if mode == os.O_APPEND else "w", encoding="utf-8")
 
 
-def _deal_of(line: str) -> str | None:
-    """The deal a log line is about (None: the format line, or a line torn by a kill)."""
+def _deal_of(line: str) -> tuple[str | None, dict[str, Any] | None]:
+    """The deal a log line records (None: another line, or one torn by a kill), and the line."""
     try:
         row = json.loads(line)
     except ValueError:
-        return None
-    return row["deal"] if isinstance(row, dict) and isinstance(row.get("deal"), str) else None
+        return None, None
+    if not isinstance(row, dict):
+        return None, None
+    return (row["deal"] if isinstance(row.get("deal"), str) else None), row

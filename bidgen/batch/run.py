@@ -465,7 +465,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                 report_progress(_failed(nxt.id, folder, unsafe, "output", str(folder)))
                 continue
             if options.rebuild:  # render and write every deal, whatever its folder holds
-                return DealJob(nxt.id, folder, nxt)
+                return DealJob(nxt.id, folder, nxt, None, None)
             entry = manifest.deals.get(nxt.id)
             return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None, manifest.guard(nxt.id))
         return None
@@ -515,6 +515,9 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                                        "--rebuild writes it again from the workbook"} for rel in done["edited"]]
         elif r.docs or r.written:
             earlier = manifest.deals.get(r.id)
+            if manifest.writing.get(r.id):  # files an ended run was putting in place: bidgen's too
+                earlier = {**(earlier or {}),
+                           "files": [*((earlier or {}).get("files") or []), *map(list, manifest.writing[r.id])]}
             if r.docs:  # rendered by an executor of the caller's: written here
                 _write(r, job)
             if r.status != "failed":  # (a set not written leaves the previous one, and its entry, as they were)
@@ -671,7 +674,10 @@ def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -
     keep = {os.path.normcase(os.path.abspath(p)) for p in written}
     folder = Path(written[0]).parent
     findings = []
+    shas: dict[Any, set[str]] = {}  # each file, with the hashes a run gave it (recorded, or being put in place)
     for rel, sha in earlier.get("files") or []:
+        shas.setdefault(rel, set()).add(sha)
+    for rel, known in shas.items():
         path = _own_file(outdir, folder, rel)
         if path is None:
             findings.append({"severity": "warning", "rule": "output", "place": MANIFEST,
@@ -680,7 +686,7 @@ def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -
             continue
         if os.path.normcase(os.path.abspath(path)) in keep or not path.is_file() or path.is_symlink():
             continue
-        if file_hash(path) == sha:
+        if file_hash(path) in known:
             try:
                 path.unlink()
                 # the PDF that --pdf made of it (not in the manifest: made after the run) goes with it
@@ -780,24 +786,32 @@ def _run_deals(jobs: Sequence[DealJob], shared: Shared, write: bool = False, her
 
 def _write(r: DealResult, job: DealJob) -> None:
     """Write a deal's rendered documents as one set (all or none: see :mod:`bidgen.docx.commit`),
-    without a sync per file (the run syncs once at its end); a failure fails the deal, and so does
-    a document an earlier run wrote that a person changed since (none is written then: nothing is
-    overwritten by accident; ``--rebuild`` gives no such guard)."""
-    from bidgen.batch.manifest import edited
+    without a sync per file (the run syncs once at its end); a failure fails the deal.  So does a
+    file in the way that bidgen cannot vouch for (a person changed it since a run wrote it, or no
+    run into OUTDIR wrote it: see :func:`~bidgen.batch.manifest.edited`): none is written then,
+    nothing is overwritten by accident (``--rebuild``, ``job.guard`` None, writes over anything)."""
+    from bidgen.batch.manifest import edited, intend
     from bidgen.documents.output import write_set
 
-    changed = edited(job.folder.parent, job.guard, (d.path for d in r.docs)) if job.guard else []
+    if len(r.hashes) != len(r.docs):  # (a job of another make: no hashes computed)
+        import hashlib
+
+        r.hashes = [hashlib.sha256(d.data).hexdigest() for d in r.docs]
+    targets = list(zip((d.path for d in r.docs), r.hashes))
+    outdir = job.folder.parent
+    changed = edited(outdir, job.guard, targets) if job.guard is not None else []
     if changed:
         r.status = "failed"
-        r.findings += [error_dict("changed since bidgen wrote it, and this run must write the deal's documents again "
-                                  "(its inputs changed, or another of its files is gone), which would replace the "
-                                  "change: none was written; move the file away (and carry the change over), or run "
-                                  "with --rebuild to replace it", rule="output", place=rel) for rel in changed]
+        r.findings += [error_dict("not as bidgen last wrote it (a person changed it since, or no run into this folder "
+                                  "wrote it), and this run must write the deal's documents again, which would "
+                                  "replace it: none was written; move the file away (and carry any change over), "
+                                  "or run with --rebuild to replace it", rule="output", place=rel) for rel in changed]
         r.documents = []
         r.hashes = []
         r.docs = []
         r.written = True
         return
+    intend(outdir, job.id, targets)
     try:
         write_set(r.docs, fsync=False)
     except BidgenError as exc:
@@ -806,10 +820,6 @@ def _write(r: DealResult, job: DealJob) -> None:
         r.documents = []
         r.hashes = []
     else:
-        if len(r.hashes) != len(r.docs):  # (a job of another make: no hashes computed)
-            import hashlib
-
-            r.hashes = [hashlib.sha256(d.data).hexdigest() for d in r.docs]
         r.documents = [d.path for d in r.docs]
     r.docs = []
     r.written = True
