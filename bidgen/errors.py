@@ -120,6 +120,16 @@ class OutputClash(InputError):
     """Two documents of one run would go to the same path; found before anything is written."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, where a command ends on it as on Ctrl-C (``bidgen batch``): not a user error; the
+    CLI exits 143, the code of a process ended by SIGTERM (128 + 15), not Ctrl-C's 130."""
+
+
+class OutputBusy(BidgenError):
+    """Another run is writing into the same output folder (exit 2, nothing written): two runs at
+    once would write over each other's documents and records."""
+
+
 class RunFailed(BidgenError):
     """Some items of a multi-item run failed (each already reported); the others were written."""
 

@@ -1022,9 +1022,10 @@ def test_sigterm_to_the_whole_group_ends_the_run_without_a_traceback(tmp_path):
             continue
         os.killpg(proc.pid, signal.SIGTERM)
         err = proc.communicate(timeout=60)[1]
-        # 130: stopped ("aborted"); 0 or -15: it had finished (-15: while the interpreter was ending,
-        # when Python's own handlers are gone)
-        assert proc.returncode in (0, 130, -15), err[-2000:]
+        # 143 (128 + SIGTERM, QA5 Q5-10; it was Ctrl-C's 130): stopped; 0 or -15: it had finished (-15:
+        # while the interpreter was ending, when Python's own handlers are gone)
+        assert proc.returncode in (0, 143, -15), err[-2000:]
+        assert proc.returncode != 143 or "bidgen: stopped (SIGTERM)" in err
         assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-3000:]
         assert not [p.name for p in out.rglob("*") if p.name.endswith((".tmp", ".bak"))]
 
@@ -1250,6 +1251,9 @@ def test_a_document_a_person_changed_is_never_written_over_by_accident(tmp_path,
     assert proposal.read_bytes() == edited and not brief.exists()
     [refused] = [f for f in gone.results[0].findings if f["place"] == place]
     assert refused["severity"] == "error" and "none was written" in refused["message"]
+    assert f"({deal.id}/{brief.name} is gone)" in refused["message"]  # why the set is written again
+    assert f"--rebuild --only {deal.id}" in refused["message"]  # (a plain --rebuild writes over others' changes)
+    assert not [f for f in gone.results[0].findings if "no longer match the workbook" in f["message"]]
 
     # the deal's inputs changed: the same refusal; the other deal is not held back
     renamed = "Fleet Visibility Platform, phase one"
@@ -1258,11 +1262,13 @@ def test_a_document_a_person_changed_is_never_written_over_by_accident(tmp_path,
     third = run_batch(path2, out, BatchOptions(jobs=jobs))
     assert [r.status for r in third.results] == ["failed", "unchanged"]
     assert proposal.read_bytes() == edited and not brief.exists()
-    assert any(f["place"] == place and "--rebuild" in f["message"] for f in third.results[0].findings)
+    assert any(f["place"] == place and "(its inputs changed)" in f["message"] for f in third.results[0].findings)
 
     # --rebuild: written again from the workbook, on purpose
     rebuilt = run_batch(path2, out, BatchOptions(jobs=jobs, rebuild=True))
     assert [r.status for r in rebuilt.results] == ["written", "written"] and brief.exists()
+    [lost] = [f for f in rebuilt.results[0].findings if f["place"] == place]  # said, since a change is gone
+    assert lost["severity"] == "warning" and lost["message"].startswith("written over (--rebuild)")
     text = read_docx(proposal).all_text()
     assert "Approved by the sales director" not in text
     assert renamed in text
@@ -1352,3 +1358,70 @@ def test_a_file_no_run_wrote_is_not_written_over(tmp_path):
     assert run_batch(path, out, BatchOptions(jobs=1)).results[0].status == "failed"
     assert run_batch(path, out, BatchOptions(jobs=1, rebuild=True)).results[0].status == "written"
     assert mine.read_bytes() == (tmp_path / "ref" / deal.id / name).read_bytes()
+
+
+def test_a_second_run_into_an_outdir_in_use_is_refused(tmp_path, capsys):
+    """QA5 Q5-2: two runs into the same OUTDIR at once (another terminal, a scheduled job) wrote
+    over each other's documents and records, and left documents of the other workbook reported
+    `unchanged`.  The second run is refused (exit 2, nothing written) while the first holds OUTDIR."""
+    import fcntl
+
+    from bidgen.batch.run import LOCK
+
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / LOCK, "w") as held:  # a run in progress (its lock; its process id inside)
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        held.write("4242")
+        held.flush()
+        assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert f"bidgen: {out}: another bidgen batch (process 4242) is writing into this folder" in err
+        assert sorted(p.name for p in out.iterdir()) == [LOCK]  # nothing written
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 0  # its end frees OUTDIR
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "2", "--quiet"]) == 0  # (and each run's own end)
+
+
+@pytest.mark.parametrize("change", [{"total": "abc"}, {"total": [1]}, {"total": "1e999999999"}, {"findings": [{}]},
+                                    {"findings": [{"severity": "fatal", "rule": "x", "message": "y", "place": ""}]},
+                                    "another deal's file"])
+def test_a_hand_edited_manifest_entry_is_ignored_and_its_deal_written_again(tmp_path, change):
+    """QA5 Q5-7: an entry whose total or findings were edited gave a traceback and no report (or a
+    run of 15 s, for a total of a billion digits); one listing another deal's file showed that
+    file as this deal's document.  Such an entry is ignored: the deal is written again."""
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    first = run_batch(path, out, BatchOptions(jobs=1))
+    victim, other = first.results[0].id, first.results[1]
+    manifest = out / MANIFEST
+    lines = []
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("deal") == victim:
+            if isinstance(change, dict):
+                row.update(change)
+            else:
+                row["files"].append([other.documents[0].relative_to(out).as_posix(), "0" * 64])
+        lines.append(json.dumps(row))
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again = run_batch(path, out, BatchOptions(jobs=1))
+    assert [r.status for r in again.results] == ["written", "unchanged"]
+    assert all(p.parent.name == victim for p in again.results[0].documents)
+    assert again.report is not None and again.report.is_file()
+
+
+def test_json_report_with_standard_output_closed_is_one_line_not_a_traceback(tmp_path):
+    """QA5 Q5-10: `--format json >&-` gave an AttributeError traceback."""
+    import subprocess
+    import sys
+
+    path, _wb = _sample_workbook(tmp_path)
+    proc = subprocess.run([sys.executable, "-c", "import os, sys; os.close(1); sys.stdout = None; "
+                           "from bidgen.cli.main import main; sys.exit(main())", "batch", str(path), "-o",
+                           str(tmp_path / "out"), "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == ["bidgen: --format json prints the report on standard output, which is "
+                                        "closed: give it a file (> report.json), or leave --format out (the report "
+                                        "is in OUTDIR/batch-report.xlsx)"]
+    assert not (tmp_path / "out").exists()  # refused before anything was written

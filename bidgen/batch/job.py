@@ -68,6 +68,8 @@ class DealJob:
     #: folder's parent): a file in the way that is none of them is not written over (see
     #: :func:`bidgen.batch.manifest.edited`); None: anything is (``--rebuild``)
     guard: tuple[tuple[str, str], ...] | None = ()
+    overwrite: bool = False  # write over such a file anyway, saying so (``--rebuild``)
+    why: str = ""  # why a deal found unchanged is written again (a file of its set is gone, …)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -25,13 +26,23 @@ MANIFEST = ".bidgen-batch.jsonl"
 FORMAT = 1
 
 
+#: a total as the manifest keeps it: the exact decimal a deal's documents state
+_TOTAL = re.compile(r"-?\d{1,30}(?:\.\d{1,12})?")
+_FINDING_KEYS = ("severity", "rule", "message", "place")
+
+
 def _well_formed(row: dict[str, Any]) -> bool:
-    """Whether a manifest entry has the shape bidgen writes (an edited or foreign line is ignored)."""
+    """Whether a manifest entry has the shape bidgen writes (an edited or foreign line is ignored:
+    its deal is rendered again)."""
     files = row.get("files")
+    total = row.get("total")
+    findings = row.get("findings", [])
     return (isinstance(row.get("hash"), str) and isinstance(files, list)
             and all(isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f) for f in files)
-            and isinstance(row.get("findings", []), list)
-            and all(isinstance(f, dict) for f in row.get("findings", [])))
+            and (total is None or (isinstance(total, str) and _TOTAL.fullmatch(total) is not None))
+            and isinstance(findings, list)
+            and all(isinstance(f, dict) and all(isinstance(f.get(k), str) for k in _FINDING_KEYS)
+                    and f["severity"] in ("error", "warning", "info") for f in findings))
 
 
 def _inside(rel: Any) -> bool:
@@ -48,12 +59,13 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
-def edited(outdir: Path, guard: Iterable[tuple[str, str]], targets: Iterable[tuple[Path, str]]) -> list[str]:
+def edited(outdir: Path, guard: Iterable[tuple[str, str]], targets: Iterable[tuple[Path, str]]) -> list[tuple[str, str]]:
     """The files among ``targets`` (about to be written: each path with the sha256 of its new
     bytes) that stand in the way as something bidgen cannot vouch for: a file that is neither
     what a run into OUTDIR wrote there (``guard``: :meth:`Manifest.guard`, the deal's files with
-    their hashes) nor the bytes about to be written.  Writing over one would lose a person's
-    changes (or a file of someone else's making).  Relative paths, as the manifest has them."""
+    their hashes) nor the bytes about to be written, or one that cannot be read.  Writing over one
+    would lose a person's changes (or a file of someone else's making).  Each as its path
+    relative to OUTDIR, as the manifest has it, and why it cannot be vouched for."""
     known: dict[str, set[str]] = {}
     for rel, sha in guard:
         known.setdefault(rel, set()).add(sha)
@@ -63,9 +75,14 @@ def edited(outdir: Path, guard: Iterable[tuple[str, str]], targets: Iterable[tup
         if path.is_symlink() or not path.is_file():  # (a link is replaced, never followed)
             continue
         rel = _relative(Path(outdir), path)
-        now = file_hash(path)
-        if now is not None and now != new and now not in known.get(rel, ()):
-            out.append(rel)
+        try:
+            now = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            out.append((rel, f"it cannot be read ({exc.strerror or exc})"))
+            continue
+        if now != new and now not in known.get(rel, ()):
+            out.append((rel, "it is not as bidgen last wrote it (a person changed it since, or no run into this "
+                             "folder wrote it)"))
     return out
 
 
@@ -191,28 +208,35 @@ class Manifest:
                     m.deals[row["deal"]] = {k: v for k, v in row.items() if k != "deal"}
         return m
 
-    def unchanged(self, deal: str, digest: str) -> dict[str, Any] | None:
-        """The deal's entry (with ``paths``) when its hash matches and every file it lists is there;
-        ``edited``: those of them changed since bidgen wrote them (by a person: kept as they are).
-        None when the deal must be rendered again (its inputs changed, or a file is gone)."""
+    def unchanged(self, deal: str, digest: str, folder: Path) -> tuple[dict[str, Any] | None, str]:
+        """The deal's entry (with ``paths``) when its hash matches and every file it lists is in
+        its ``folder`` (``edited``: those changed since bidgen wrote them, by a person: kept as they
+        are); else None, with why the deal must be written again."""
         entry = self.deals.get(deal)
-        if not entry or entry.get("hash") != digest or not entry.get("files"):
-            return None
+        if not entry or entry.get("hash") != digest:
+            return None, "its inputs changed"
+        if not entry.get("files"):
+            return None, "no file of it is recorded"
         paths = []
         edited = []
         for rel, sha in entry["files"]:
-            if not _inside(rel):  # an edited manifest never points bidgen outside OUTDIR
-                return None
+            parts = rel.split("/") if _inside(rel) else []
+            # (an edited manifest never points bidgen outside the deal's folder)
+            if len(parts) != 2 or parts[0] != folder.name:
+                return None, f"the manifest names {rel[:120]!r} among its files, outside its folder"
             path = self.outdir / rel
-            now = file_hash(path) if path.is_file() and not path.is_symlink() else None
-            if now is None:
-                return None
+            if path.is_symlink() or not path.is_file():
+                return None, f"{rel} is gone"
+            try:
+                now = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                return None, f"{rel} cannot be read ({exc.strerror or exc})"
             if now != sha:
                 if (rel, now) in self.writing.get(deal, ()):  # bidgen's, from other inputs: render again
-                    return None
+                    return None, f"{rel} was written from other inputs by a run that ended before recording it"
                 edited.append(rel)
             paths.append(path)
-        return {**entry, "paths": paths, "edited": edited}
+        return {**entry, "paths": paths, "edited": edited}, ""
 
     def guard(self, deal: str) -> tuple[tuple[str, str], ...]:
         """The files the manifest says bidgen wrote for ``deal`` (recorded, or being put in place

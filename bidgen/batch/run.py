@@ -352,42 +352,93 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, job
     from bidgen.inputs.tables import open_workbook
     from bidgen.inputs.workbook import plan_workbook
 
-    with open_workbook(workbook) as src:
-        plan = plan_workbook(src)
-        ids = _select(plan.ids, options.only)
-        folders = folder_names(ids, outdir)
-        workspace = options.library_dirs[0] if options.library_dirs else None
-        policy = load_policy(options.policy_file, workspace)
-        common = shared_hash(library_dirs=options.library_dirs, policy_file=options.policy_file,
-                             options={"locale": options.locale, "force": options.force, "split": options.split})
-        shared = Shared(locale=options.locale, library_dirs=tuple(options.library_dirs), policy=policy,
-                        force=options.force, split=options.split, layout=plan.layout, common=common)
-        outdir.mkdir(parents=True, exist_ok=True)
-        _clean_leftovers(outdir / name for name in folders.values())
-        result = BatchResult(str(workbook), outdir)
-        wanted = set(ids)
-        result.unassigned = [str(e) for e in plan.orphans
-                             if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
-        rows = (r for r in plan.deals(src) if r.id in wanted)
-        result.writer = ReportWriter(outdir, xlsx=options.report)
-        kept = _run(rows, ids, folders, shared, options, jobs, executor, pool, progress, outdir, result.writer)
-        result.unassigned += [str(e) for e in plan.late_orphans
-                              if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
-    result.results = _Results(result.writer, outdir)
-    result.report = result.writer.finish(result.unassigned)
-    if ids or options.report:
-        # one sync for the whole run instead of one per file and folder: sync(2) flushes the
-        # documents' data and their names; elsewhere, each folder written is synced once
-        if hasattr(os, "sync"):
-            os.sync()
-        else:  # pragma: no cover - platforms without sync(2)
-            from bidgen.docx.commit import sync_dirs
+    lock: int | None = None  # OUTDIR held by this run (see _lock)
+    try:
+        with open_workbook(workbook) as src:
+            plan = plan_workbook(src)
+            ids = _select(plan.ids, options.only)
+            folders = folder_names(ids, outdir)
+            workspace = options.library_dirs[0] if options.library_dirs else None
+            policy = load_policy(options.policy_file, workspace)
+            common = shared_hash(library_dirs=options.library_dirs, policy_file=options.policy_file,
+                                 options={"locale": options.locale, "force": options.force, "split": options.split})
+            shared = Shared(locale=options.locale, library_dirs=tuple(options.library_dirs), policy=policy,
+                            force=options.force, split=options.split, layout=plan.layout, common=common)
+            outdir.mkdir(parents=True, exist_ok=True)
+            lock = _lock(outdir)
+            _clean_leftovers(outdir / name for name in folders.values())
+            result = BatchResult(str(workbook), outdir)
+            wanted = set(ids)
+            result.unassigned = [str(e) for e in plan.orphans
+                                 if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
+            rows = (r for r in plan.deals(src) if r.id in wanted)
+            result.writer = ReportWriter(outdir, xlsx=options.report)
+            kept = _run(rows, ids, folders, shared, options, jobs, executor, pool, progress, outdir, result.writer)
+            result.unassigned += [str(e) for e in plan.late_orphans
+                                  if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
+        result.results = _Results(result.writer, outdir)
+        result.report = result.writer.finish(result.unassigned)
+        if ids or options.report:
+            # one sync for the whole run instead of one per file and folder: sync(2) flushes the
+            # documents' data and their names; elsewhere, each folder written is synced once
+            if hasattr(os, "sync"):
+                os.sync()
+            else:  # pragma: no cover - platforms without sync(2)
+                from bidgen.docx.commit import sync_dirs
 
-            sync_dirs(sorted({outdir, *(outdir / name for name in folders.values())}))
-    result.seconds = time.perf_counter() - started
+                sync_dirs(sorted({outdir, *(outdir / name for name in folders.values())}))
+        result.seconds = time.perf_counter() - started
+    finally:
+        _unlock(lock)
     if kept is not None:  # the manifest could not be kept: said once the report is written
         raise kept
     return result
+
+
+#: the lock a run holds on its OUTDIR (see :func:`_lock`)
+LOCK = ".bidgen-batch.lock"
+
+
+def _lock(outdir: Path) -> int | None:
+    """Hold OUTDIR for this run: a second run into the same folder at the same time (another
+    terminal, a scheduled job) would write over this one's documents and records.  An advisory
+    lock (flock) on ``OUTDIR/.bidgen-batch.lock``, released by the kernel when the process ends
+    however it ends; the file stays (removing it would let two runs lock two files).  Where flock
+    does not exist, no lock (None)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    from bidgen.errors import OutputBusy
+
+    path = outdir / LOCK
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        from bidgen.errors import WriteError
+
+        raise WriteError(f"cannot lock the output folder ({exc.strerror or exc})", file=str(path)) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        try:
+            who = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+        except OSError:
+            who = ""
+        os.close(fd)
+        raise OutputBusy(f"another bidgen batch{f' (process {who})' if who.isdigit() else ''} is writing into this "
+                         "folder: wait for it to end, or give another -o", file=str(outdir)) from None
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+    except OSError:
+        pass
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # (the lock goes with the last descriptor: the workers, forked with it, have ended)
 
 
 def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: Shared, options: BatchOptions,
@@ -465,7 +516,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                 report_progress(_failed(nxt.id, folder, unsafe, "output", str(folder)))
                 continue
             if options.rebuild:  # render and write every deal, whatever its folder holds
-                return DealJob(nxt.id, folder, nxt, None, None)
+                return DealJob(nxt.id, folder, nxt, None, manifest.guard(nxt.id), overwrite=True)
             entry = manifest.deals.get(nxt.id)
             return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None, manifest.guard(nxt.id))
         return None
@@ -502,9 +553,9 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
         for note in r.notes:
             warnings.warn(InputCleaned(note), stacklevel=2)
         if r.status == "unchanged":
-            done = manifest.unchanged(r.id, r.digest or "")
-            if done is None:  # a file the manifest lists is missing: render again
-                redo.append(DealJob(job.id, job.folder, job.rows, None, job.guard))
+            done, why = manifest.unchanged(r.id, r.digest or "", job.folder)
+            if done is None:  # a file the manifest lists is missing (…): render again
+                redo.append(DealJob(job.id, job.folder, job.rows, None, job.guard, job.overwrite, why))
                 return
             manifest.done(r.id)
             r.documents = done["paths"]
@@ -525,7 +576,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                 manifest.record(r.id, r.digest or "", zip(r.documents, r.hashes), status=r.status,
                                 total=str(r.total) if r.total is not None else None, findings=r.findings)
             r.hashes = []
-        if r.status == "failed":
+        if r.status == "failed" and not job.why:  # (written again with the same inputs: they still match)
             r.findings += _stale(manifest.deals.get(r.id), manifest.outdir, job.folder)
         report_progress(r)
 
@@ -789,7 +840,10 @@ def _write(r: DealResult, job: DealJob) -> None:
     without a sync per file (the run syncs once at its end); a failure fails the deal.  So does a
     file in the way that bidgen cannot vouch for (a person changed it since a run wrote it, or no
     run into OUTDIR wrote it: see :func:`~bidgen.batch.manifest.edited`): none is written then,
-    nothing is overwritten by accident (``--rebuild``, ``job.guard`` None, writes over anything)."""
+    nothing is overwritten by accident.  ``job.overwrite`` (``--rebuild``) writes over such files,
+    with a warning each; ``job.guard`` None checks nothing."""
+    import shlex
+
     from bidgen.batch.manifest import edited, intend
     from bidgen.documents.output import write_set
 
@@ -800,12 +854,16 @@ def _write(r: DealResult, job: DealJob) -> None:
     targets = list(zip((d.path for d in r.docs), r.hashes))
     outdir = job.folder.parent
     changed = edited(outdir, job.guard, targets) if job.guard is not None else []
-    if changed:
+    if changed and job.overwrite:
+        r.findings += [{"severity": "warning", "rule": "output", "place": rel,
+                        "message": f"written over (--rebuild): {why}; what it held is gone"} for rel, why in changed]
+    elif changed:
+        because = job.why or ("its inputs changed" if job.known is not None else "no run into this folder recorded it")
         r.status = "failed"
-        r.findings += [error_dict("not as bidgen last wrote it (a person changed it since, or no run into this folder "
-                                  "wrote it), and this run must write the deal's documents again, which would "
-                                  "replace it: none was written; move the file away (and carry any change over), "
-                                  "or run with --rebuild to replace it", rule="output", place=rel) for rel in changed]
+        r.findings += [error_dict(f"{why}, and this run must write the deal's documents again ({because}), which "
+                                  "would replace it: none was written; move the file away (and carry any change "
+                                  f"over), or run with --rebuild --only {shlex.quote(job.id)} to replace it", rule="output",
+                                  place=rel) for rel, why in changed]
         r.documents = []
         r.hashes = []
         r.docs = []

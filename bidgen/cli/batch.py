@@ -94,15 +94,8 @@ class _Progress:
         """The reader of the progress went away: the run goes on quietly (its summary and errors go
         to stderr, its report to OUTDIR), and the stream is pointed at the null device so that no
         later write or the final flush fails."""
-        import os
-
         self.quiet = True
-        try:
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, self.stream.fileno())
-            os.close(null)
-        except (OSError, ValueError):
-            pass
+        _to_null(self.stream)
 
     def __call__(self, r: Any, done: int, total: int) -> None:
         if not r.ok:
@@ -175,13 +168,31 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
+OUTDIR_REPORT = "OUTDIR/batch-report.xlsx"
+
+
+def _to_null(stream: Any) -> None:
+    """Point ``stream``'s file descriptor at the null device: its reader went away, and no later
+    write, nor the interpreter's last flush, may fail again."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
 def _terminate_as_interrupt() -> None:
     """SIGTERM (``kill``, ``timeout``, a cancelled job) ends the run as Ctrl-C does: the workers are
     shut down, the manifest keeps what is done, and the next run completes the rest."""
     import signal
 
+    from bidgen.errors import Terminated
+
     def _interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+        raise Terminated
 
     try:
         signal.signal(signal.SIGTERM, _interrupt)
@@ -230,6 +241,12 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
 
     from bidgen.batch import BatchOptions, run_batch
     from bidgen.batch.report import print_report_json
+
+    if fmt == "json" and sys.stdout is None:  # (started with its standard output closed: `>&-`)
+        from bidgen.errors import RunFailed
+
+        raise RunFailed("--format json prints the report on standard output, which is closed: give it a file "
+                        "(> report.json), or leave --format out (the report is in OUTDIR/batch-report.xlsx)")
     from bidgen.inputs.read import InputCleaned
 
     options = BatchOptions(jobs=jobs, only=_only(only), locale=locale,
@@ -257,8 +274,16 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
             pdf_error = exc
     if fmt == "json":
         summary = {s: result.count(s) for s in ("written", "draft", "unchanged", "failed") if result.count(s)}
-        print_report_json(click.get_text_stream("stdout"), result.rows(), summary, result.outdir, str(workbook),
-                          result.unassigned)
+        stdout = click.get_text_stream("stdout")
+        try:
+            print_report_json(stdout, result.rows(), summary, result.outdir, str(workbook), result.unassigned)
+            stdout.flush()
+        except BrokenPipeError:  # the reader went away: said once, and no second failure at exit
+            _to_null(stdout)
+            from bidgen.errors import WriteError
+
+            raise WriteError("standard output was closed before the JSON report was complete (the documents are "
+                             f"written, and the report is in {result.report or OUTDIR_REPORT})") from None
     for r in result.failed:
         click.echo(f"bidgen: deal {r.id}: not written", err=True)
         for line in r.errors:

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``bidgen`` console script."""
     import warnings
 
-    from bidgen.errors import BidgenError
+    from bidgen.errors import BidgenError, Terminated
 
     _freeze_at_exit()
 
@@ -99,7 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.lines():
             click.echo(f"bidgen: {printable(line)}", err=True)
         return exc.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, Terminated):
+            click.echo("bidgen: stopped (SIGTERM)", err=True)
+            return 143
         click.echo("bidgen: aborted", err=True)
         return 130
     except click.ClickException as exc:
