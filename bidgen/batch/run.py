@@ -141,14 +141,14 @@ class _Warm:
 def _templates(warm: _Warm) -> Iterator[Path]:
     """The built-in templates ``warm`` names (one of each document kind per locale); one that is
     missing is left out here, and reported by the deal that needs it."""
-    from bidgen.documents.output import template_path
+    from bidgen.paths import templates_dir
 
+    folder = templates_dir()
     for loc in warm.locales:
         for kind in ("proposal", "bid", "memo", "brief"):
-            try:
-                yield template_path(kind, loc)
-            except BidgenError:
-                continue
+            path = folder / f"{kind}.{loc}.docx"  # (as documents.output.template_path names them)
+            if path.is_file():
+                yield path
 
 
 def _warm_up(warm: _Warm) -> None:
@@ -190,7 +190,7 @@ def _all_cached(warm: _Warm) -> bool:
 
 def _builtin_locales() -> tuple[str, ...]:
     """The locales bidgen has built-in templates for (each kind's ``<kind>.<locale>.docx``)."""
-    from bidgen.documents.output import templates_dir
+    from bidgen.paths import templates_dir
 
     return tuple(sorted(p.name.split(".")[1] for p in templates_dir().glob("proposal.*.docx")))
 
@@ -198,13 +198,15 @@ def _builtin_locales() -> tuple[str, ...]:
 def _start_pool(jobs: int, options: BatchOptions) -> Executor | None:
     """The worker processes, started before the workbook is planned.  When every template is in
     the compiled-template cache (:mod:`bidgen.docx.compilecache`) and there are no more workers
-    than cores, each worker loads the library and the templates from it while the driver plans.
-    Otherwise the driver loads (compiles and keeps) them first and the workers start with them:
-    several workers compiling the same templates at once would only multiply the work."""
+    than cores, they start at once, and each imports what rendering needs and loads the library,
+    the templates and its locales' data while the driver plans the workbook (the driver imports
+    them as it renders its first deal, when the workers are already busy).  Otherwise the driver
+    imports and loads (compiles and keeps) them first and the workers start with them: several
+    workers compiling the same templates at once would only multiply the work."""
     warm = _Warm(tuple(options.library_dirs), (options.locale,) if options.locale else _builtin_locales())
-    _preload()
     by_workers = jobs <= (os.cpu_count() or 1) and _all_cached(warm)
     if not by_workers:
+        _preload()
         _warm_up(warm)
     pool = _executor(jobs - 1, warm if by_workers else None)  # the driver is the jobs-th (see _run)
     try:
@@ -215,8 +217,8 @@ def _start_pool(jobs: int, options: BatchOptions) -> Executor | None:
 
 
 def _preload() -> None:
-    """Import what every deal's job uses (the driver needs it too), so that the workers, forked
-    next, start with it instead of each importing it on its first deal."""
+    """Import what every deal's job uses: before the workers are forked, when the driver warms up
+    for them (they start with it), else in each worker as it starts (see :func:`_start_pool`)."""
     import bidgen.checks  # noqa: F401
     import bidgen.pipeline  # noqa: F401
     from bidgen.documents import bid, brief, content, eml, memo, proposal  # noqa: F401
@@ -252,6 +254,7 @@ def _worker_init(driver: int, warm: _Warm | None = None) -> None:
     sandbox._WATCHDOG = sandbox._Watchdog()
     _die_with(driver)
     if warm is not None:
+        _preload()
         _warm_up(warm)
 
 
@@ -366,7 +369,8 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, job
                             force=options.force, split=options.split, layout=plan.layout, common=common)
             outdir.mkdir(parents=True, exist_ok=True)
             lock = _lock(outdir)
-            _clean_leftovers(outdir / name for name in folders.values())
+            present = {name.casefold() for name in os.listdir(outdir)}  # (one listing, not a look per deal)
+            _clean_leftovers(outdir / name for name in folders.values() if name.casefold() in present)
             result = BatchResult(str(workbook), outdir)
             wanted = set(ids)
             result.unassigned = [str(e) for e in plan.orphans

@@ -18,8 +18,18 @@ from __future__ import annotations
 from .findings import Finding, Place, Severity, Value, count_by_severity, has_errors, sort_findings
 from .policy import Policy, default_policy, load_policy
 from .registry import Rule, all_rules
-from .runner import check_inputs, check_paths
 from .stamp import DRAFT_STAMPS, draft_stamp
+
+
+def __getattr__(name: str) -> object:
+    """:func:`check_inputs` and :func:`check_paths`, imported on first use: the runner brings in
+    every rule family and the document reader, which a bulk run's start (it loads the policy
+    before any deal) need not wait for."""
+    if name in ("check_inputs", "check_paths"):
+        from . import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Finding",

@@ -130,11 +130,8 @@ def _warn(message: str) -> None:
 def _compiler() -> bytes | None:
     """What shapes the compiled code besides the template: our compiling modules' source and the
     versions of the tools (None when the source cannot be read: then nothing is cached)."""
-    import docxtpl
-    import jinja2
-
-    h = hashlib.sha256(_MAGIC + f"{sys.version}|{marshal.version}|{jinja2.__version__}|"
-                       f"{getattr(docxtpl, '__version__', '?')}".encode())
+    h = hashlib.sha256(_MAGIC + f"{sys.version}|{marshal.version}|{_version('jinja2')}|"
+                       f"{_version('docxtpl')}".encode())
     here = Path(__file__).resolve().parent
     try:
         for source in (here / "render.py", here / "xmlsafe.py", here.parent / "sandbox.py"):
@@ -142,6 +139,18 @@ def _compiler() -> bytes | None:
     except OSError:  # pragma: no cover - installed without its source (a zip, a frozen build)
         return None
     return h.digest()
+
+
+def _version(package: str) -> str:
+    """An installed package's version, from its metadata (importing docxtpl only to ask would cost
+    a run's start about 0.1 s: see :func:`bidgen.batch.run._all_cached`); the module's own
+    ``__version__`` when there is no metadata (a checkout on the path)."""
+    from importlib import import_module, metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return str(getattr(import_module(package), "__version__", "?"))
 
 
 def cache_key(name: str, data: bytes) -> str | None:
