@@ -1243,6 +1243,7 @@ def test_a_document_a_person_changed_is_never_written_over_by_accident(tmp_path,
     assert proposal.read_bytes() == edited
     [kept] = [f for f in again.results[0].findings if f["place"] == place]
     assert kept["severity"] == "warning" and kept["message"].startswith("changed since bidgen wrote it: kept as it is")
+    assert kept["rule"] == "edited" and f"--rebuild --only {deal.id} writes it again" in kept["message"]
 
     # a file of the set gone as well: the set must be written again, which would replace the change
     brief.unlink()
@@ -1425,3 +1426,16 @@ def test_json_report_with_standard_output_closed_is_one_line_not_a_traceback(tmp
                                         "closed: give it a file (> report.json), or leave --format out (the report "
                                         "is in OUTDIR/batch-report.xlsx)"]
     assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_the_summary_says_how_many_documents_changed_by_hand_were_kept(tmp_path, capsys):
+    """QA5 Q5-8: a kept change was said in the report only; the summary line says it too."""
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
+    brief = next(out.glob("*/Brief_*.docx"))
+    brief.write_bytes(brief.read_bytes() + b"\0")
+    capsys.readouterr()
+    assert main(["batch", str(path), "-o", str(out), "--jobs", "1"]) == 0
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("bidgen: 2 deal(s): 2 unchanged; 1 document(s) changed by hand kept as they are in ")

@@ -399,6 +399,9 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, job
     return result
 
 
+#: the rule of the warning that a document changed by hand was kept (the CLI counts them)
+EDITED = "edited"
+
 #: the lock a run holds on its OUTDIR (see :func:`_lock`)
 LOCK = ".bidgen-batch.lock"
 
@@ -460,6 +463,7 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
     nothing else in the pool, so that only the deal that kills its worker fails; and a deal that
     ended the driver of an earlier run (see :meth:`Manifest.attempt`), which would otherwise end
     every later run at the same place.  Returns why the manifest could not be kept, if it could not."""
+    import shlex
     import warnings
     from collections import deque
 
@@ -565,9 +569,10 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             r.documents = done["paths"]
             r.total = Decimal(done["total"]) if done.get("total") else None
             r.findings = list(done.get("findings") or [])
-            r.findings += [{"severity": "warning", "rule": "output", "place": rel,
+            r.findings += [{"severity": "warning", "rule": EDITED, "place": rel,
                             "message": "changed since bidgen wrote it: kept as it is (the deal's inputs are unchanged); "
-                                       "--rebuild writes it again from the workbook"} for rel in done["edited"]]
+                                       f"--rebuild --only {shlex.quote(r.id)} writes it again from the workbook"}
+                           for rel in done["edited"]]
         elif r.docs or r.written:
             earlier = manifest.deals.get(r.id)
             if manifest.writing.get(r.id):  # files an ended run was putting in place: bidgen's too

@@ -241,6 +241,7 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
 
     from bidgen.batch import BatchOptions, run_batch
     from bidgen.batch.report import print_report_json
+    from bidgen.batch.run import EDITED
 
     if fmt == "json" and sys.stdout is None:  # (started with its standard output closed: `>&-`)
         from bidgen.errors import RunFailed
@@ -296,6 +297,9 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
                         if result.count(s))
     if result.unassigned:
         summary = f"{summary or 'none'}; {len(result.unassigned)} row(s) of no deal"
+    kept = sum(1 for r in result.results for f in r.findings if f["rule"] == EDITED)
+    if kept:  # a person's changes, noticed and kept: said here, not only in the report
+        summary += f"; {kept} document(s) changed by hand kept as they are"
     line = f"{len(result.results)} deal(s): {summary or 'none'} in {result.seconds:.1f} s; report: {result.report}"
     if pdf_error is not None:
         click.echo(f"bidgen: {line}", err=True)
