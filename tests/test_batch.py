@@ -1439,3 +1439,17 @@ def test_the_summary_says_how_many_documents_changed_by_hand_were_kept(tmp_path,
     assert main(["batch", str(path), "-o", str(out), "--jobs", "1"]) == 0
     last = capsys.readouterr().err.splitlines()[-1]
     assert last.startswith("bidgen: 2 deal(s): 2 unchanged; 1 document(s) changed by hand kept as they are in ")
+
+
+def test_a_manifest_line_spoilt_by_a_byte_is_ignored_not_a_traceback(tmp_path):
+    """QA6: one byte that is not UTF-8 in the manifest (a torn multi-byte character, a stray edit)
+    gave a traceback at every run's end, and lost every deal's record."""
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
+    with open(out / MANIFEST, "ab") as fh:
+        fh.write(b"\xff\xfe garbage\n{\"deal\": \"D-\xe4\xb8\", \"hash\": \"x\"}\n")
+    again = run_batch(path, out, BatchOptions(jobs=1))
+    assert [r.status for r in again.results] == ["unchanged", "unchanged"]  # the good lines still count
+    assert [r.status for r in run_batch(path, out, BatchOptions(jobs=1)).results] == ["unchanged", "unchanged"]
+    assert b"garbage" not in (out / MANIFEST).read_bytes()  # compacted away

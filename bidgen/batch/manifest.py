@@ -181,14 +181,14 @@ class Manifest:
         if m.path.is_symlink():  # planted: never read (nor, later, written) through a link
             return m
         try:
-            text = m.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            data = m.path.read_bytes()
+        except OSError:
             return m
-        for line in text.splitlines():
+        for raw in data.splitlines():
             try:
-                row = json.loads(line)
-            except ValueError:
-                continue  # a line torn by a kill
+                row = json.loads(raw.decode("utf-8"))
+            except ValueError:  # (UnicodeDecodeError included)
+                continue  # a line torn by a kill, or spoilt
             if isinstance(row, dict) and isinstance(row.get("attempt"), str):
                 m.suspects.add(row["attempt"])
                 continue
@@ -329,7 +329,7 @@ class Manifest:
         if self.path.is_symlink() or self.error is not None:
             return
         try:
-            fh = open(self.path, encoding="utf-8")
+            fh = open(self.path, "rb")  # (lines decoded one by one, as load reads them)
         except OSError:
             return
         last: dict[str, int] = {}
@@ -365,11 +365,11 @@ def _open_own(path: Path, mode: int) -> Any:
     return os.fdopen(fd, "a" if mode == os.O_APPEND else "w", encoding="utf-8")
 
 
-def _deal_of(line: str) -> tuple[str | None, dict[str, Any] | None]:
-    """The deal a log line records (None: another line, or one torn by a kill), and the line."""
+def _deal_of(line: bytes) -> tuple[str | None, dict[str, Any] | None]:
+    """The deal a log line records (None: another line, or one torn by a kill or spoilt), and the line."""
     try:
-        row = json.loads(line)
-    except ValueError:
+        row = json.loads(line.decode("utf-8"))
+    except ValueError:  # (UnicodeDecodeError included)
         return None, None
     if not isinstance(row, dict):
         return None, None
