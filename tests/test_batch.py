@@ -1453,3 +1453,33 @@ def test_a_manifest_line_spoilt_by_a_byte_is_ignored_not_a_traceback(tmp_path):
     assert [r.status for r in again.results] == ["unchanged", "unchanged"]  # the good lines still count
     assert [r.status for r in run_batch(path, out, BatchOptions(jobs=1)).results] == ["unchanged", "unchanged"]
     assert b"garbage" not in (out / MANIFEST).read_bytes()  # compacted away
+
+
+def test_notes_of_a_set_that_cannot_be_put_in_place_do_not_pile_up(tmp_path):
+    """QA6: a deal whose set cannot be put in place (a folder stands at one of its paths) left one
+    more 'writing' note in the manifest at every run, kept for ever."""
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    out = tmp_path / "out"
+    path = write_workbook([deal], tmp_path / "a.xlsx")
+    reference = run_batch(path, tmp_path / "ref", BatchOptions(jobs=1))
+    [name] = [p.name for p in reference.results[0].documents if p.name.startswith("Proposal_")]
+    (out / deal.id / name).mkdir(parents=True)  # in the way
+    for _ in range(3):
+        r = run_batch(path, out, BatchOptions(jobs=1)).results[0]
+        assert r.status == "failed" and any("a folder is in the way" in f["message"] for f in r.findings)
+    assert (out / MANIFEST).read_text(encoding="utf-8").count('"writing"') == 1
+    (out / deal.id / name).rmdir()
+    assert run_batch(path, out, BatchOptions(jobs=1)).results[0].status == "written"
+    assert '"writing"' not in (out / MANIFEST).read_text(encoding="utf-8")
+
+
+def test_a_lock_file_planted_as_a_link_is_replaced_never_followed(tmp_path):
+    from bidgen.batch.run import LOCK
+
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "elsewhere"
+    (out / LOCK).symlink_to(target)
+    assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
+    assert not target.exists() and not (out / LOCK).is_symlink()

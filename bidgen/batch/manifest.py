@@ -29,6 +29,8 @@ FORMAT = 1
 #: a total as the manifest keeps it: the exact decimal a deal's documents state
 _TOTAL = re.compile(r"-?\d{1,30}(?:\.\d{1,12})?")
 _FINDING_KEYS = ("severity", "rule", "message", "place")
+#: notes of files being written (:func:`intend`) kept per deal at compaction, the most recent
+_NOTES_KEPT = 8
 
 
 def _well_formed(row: dict[str, Any]) -> bool:
@@ -333,11 +335,20 @@ class Manifest:
         except OSError:
             return
         last: dict[str, int] = {}
+        notes: dict[str, dict[str, int]] = {}  # deal -> each distinct note of files being written -> its last line
         with fh:
             for n, line in enumerate(fh):
-                deal, _row = _deal_of(line)
+                deal, row = _deal_of(line)
                 if deal is not None:
                     last[deal] = n
+                elif row is not None and isinstance(row.get("writing"), str):
+                    seen = notes.setdefault(row["writing"], {})
+                    seen.pop(line, None)
+                    seen[line] = n
+            # the notes still wanted: those after a deal's last record, each once, the last few only (a
+            # deal whose set cannot be put in place, run after run, must not grow the log without end)
+            keep = {n for deal, seen in notes.items()
+                    for n in [n for n in seen.values() if n > last.get(deal, -1)][-_NOTES_KEPT:]}
             fh.seek(0)
             with _open_own(tmp, os.O_TRUNC) as out:
                 out.write(json.dumps({"format": FORMAT}) + "\n")
@@ -345,8 +356,7 @@ class Manifest:
                     deal, row = _deal_of(line)
                     if deal is not None and last.get(deal) == n and row.get("hash") is not None:
                         out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
-                    elif row is not None and isinstance(row.get("writing"), str) and n > last.get(row["writing"], -1):
-                        # files put in place for a deal no line records since: still bidgen's next time
+                    elif n in keep:  # files put in place for a deal no line records since: bidgen's next time
                         out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
                 for deal in sorted(self.suspects):  # not yet rendered elsewhere: still suspects next time
                     out.write(json.dumps({"attempt": deal}, ensure_ascii=False) + "\n")

@@ -420,6 +420,8 @@ def _lock(outdir: Path) -> int | None:
 
     path = outdir / LOCK
     try:
+        if path.is_symlink():  # planted: never followed; a file of our own instead (as the manifest does)
+            path.unlink()
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
     except OSError as exc:
         from bidgen.errors import WriteError
