@@ -647,7 +647,7 @@ def test_a_rerun_retires_the_documents_of_an_earlier_set_and_flags_them_when_the
     assert [n for n in now if "AE017" in n] == [edited.name]  # the edited one is left, with a warning
     book = openpyxl.load_workbook(out / "batch-report.xlsx", read_only=True)
     rows = [r for r in book["findings"].iter_rows(values_only=True) if r[2] == "output"]
-    assert any(edited.name in r[3] and "changed since bidgen wrote it" in r[4] for r in rows)
+    assert any(edited.name in r[3] and "not one of this deal's current documents" in r[4] for r in rows)
 
     wb = openpyxl.load_workbook(second)
     items = wb["items"]
@@ -1092,7 +1092,8 @@ def test_a_manifest_or_report_that_cannot_be_written_is_one_located_line_and_lea
     out = tmp_path / "m"
     assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err
+    # what the run did (QA6 Q6-10: it was not said), then the error
+    assert err.count("\n") == 2 and "Traceback" not in err and err.startswith("bidgen: 2 deal(s): 2 written in ")
     assert ".bidgen-batch.jsonl" in err and "cannot keep the run's manifest (No space left on device)" in err
     assert (out / "batch-report.xlsx").is_file() and len(list(out.rglob("*.docx"))) == 8
     monkeypatch.undo()
@@ -1108,7 +1109,7 @@ def test_a_manifest_or_report_that_cannot_be_written_is_one_located_line_and_lea
     out = tmp_path / "r"
     assert main(["batch", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.count("\n") == 2 and "Traceback" not in err and "report: not written" in err
     assert f"{out / 'batch-report.xlsx'}" in err and "cannot write the run's report (Read-only file system)" in err
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
 
@@ -1326,8 +1327,15 @@ def test_a_changed_file_left_by_an_earlier_set_is_not_written_over_when_its_name
     later = deal.model_copy(update={"issue_date": deal.issue_date + dt.timedelta(days=7)})
     second = run_batch(write_workbook([later], tmp_path / "b.xlsx"), out, BatchOptions(jobs=1))
     assert second.results[0].status == "written"  # new names: nothing in the way
-    assert proposal.read_bytes() == changed  # left in place, with a warning
-    assert any("changed since bidgen wrote it" in f["message"] for f in second.results[0].findings)
+    assert proposal.read_bytes() == changed  # left in place, with a warning …
+    stray = f"{deal.id}/{proposal.name}"
+    assert any(f["place"] == stray and "not one of this deal's current documents" in f["message"]
+               for f in second.results[0].findings)
+    # … at every later run, unchanged or written again (QA6 Q6-7: it was said once, then never again)
+    again = run_batch(write_workbook([_renamed(later, "Phase one")], tmp_path / "c.xlsx"), out, BatchOptions(jobs=1))
+    assert again.results[0].status == "written" and any(f["place"] == stray for f in again.results[0].findings)
+    again = run_batch(tmp_path / "c.xlsx", out, BatchOptions(jobs=1))
+    assert again.results[0].status == "unchanged" and any(f["place"] == stray for f in again.results[0].findings)
 
     back = run_batch(path, out, BatchOptions(jobs=1))  # the first date again: the old name is wanted
     assert back.results[0].status == "failed" and back.exit_code == 1
@@ -1483,3 +1491,119 @@ def test_a_lock_file_planted_as_a_link_is_replaced_never_followed(tmp_path):
     (out / LOCK).symlink_to(target)
     assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
     assert not target.exists() and not (out / LOCK).is_symlink()
+
+
+def test_a_set_put_in_place_by_a_stopped_run_under_other_names_is_retired_by_the_next(tmp_path, monkeypatch):
+    """QA6 Q6-2: a run stopped after putting a deal's new set in place under new names (a new issue
+    date) but before recording it, then the old inputs again: the stopped run's documents stayed
+    in the folder for good, unreported, beside the set reported `unchanged`."""
+    import datetime as dt
+
+    import bidgen.batch.run as batch_run
+
+    deal = load_any(SAMPLES / "deal-en_US.yaml")
+    out = tmp_path / "out"
+    path = write_workbook([deal], tmp_path / "a.xlsx")
+    first = run_batch(path, out, BatchOptions(jobs=1))
+    names = sorted(p.name for p in first.results[0].documents)
+
+    def stopped(*args, **kwargs):  # Ctrl-C once the new set is in place, before the old one is retired
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_run, "_retire", stopped)
+    earlier = deal.model_copy(update={"issue_date": deal.issue_date - dt.timedelta(days=1)})
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(write_workbook([earlier], tmp_path / "b.xlsx"), out, BatchOptions(jobs=1))
+    monkeypatch.undo()
+    assert len(list((out / deal.id).iterdir())) > len(names)  # the stopped run's set is there too
+
+    again = run_batch(path, out, BatchOptions(jobs=1))
+    assert again.results[0].status == "written", again.results[0].findings
+    assert sorted(p.name for p in (out / deal.id).iterdir()) == names  # the stopped run's set retired
+    assert '"writing"' not in (out / MANIFEST).read_text(encoding="utf-8")
+    assert [r.status for r in run_batch(path, out, BatchOptions(jobs=1)).results] == ["unchanged"]
+
+
+@pytest.mark.parametrize("line", ["[" * 100_000, '{"deal": "\\ud800", "hash": "x", "files": []}',
+                                  '{"writing": "\\udc80", "files": [["D-2026-0042/\\udc80", "x"]]}',
+                                  '{"deal": "D-2026-0042", "hash": "x", "files": ' +
+                                  str([[f"D-2026-0042/f{i}.docx", "0"] for i in range(300_000)]).replace("'", '"')
+                                  + "}"])
+def test_a_manifest_line_of_a_wrong_shape_never_stops_a_run(tmp_path, line):
+    """QA6 Q6-3, Q6-5: nesting too deep for the JSON reader, a lone surrogate, an entry listing
+    300,000 files (it made every later run take 8 s and 0.8 GB) are ignored."""
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    assert run_batch(path, out, BatchOptions(jobs=1)).exit_code == 0
+    with open(out / MANIFEST, "a", encoding="utf-8", errors="surrogatepass") as fh:
+        fh.write(line + "\n")
+    for _ in range(2):
+        result = run_batch(path, out, BatchOptions(jobs=1))
+        assert result.exit_code == 0 and len(result.results) == 2
+        assert not [f for r in result.results for f in r.findings if f["rule"] == "output"]
+    assert (out / MANIFEST).stat().st_size < 20_000
+
+
+def test_what_a_run_says_of_the_folder_is_not_said_again_by_the_runs_after_it(tmp_path):
+    """QA6 Q6-5: the warnings of one run about the folder ("written over (--rebuild)", a manifest
+    naming a file of no deal's folder) were saved with the deal and repeated at every later run."""
+    path, _wb = _sample_workbook(tmp_path)
+    out = tmp_path / "out"
+    first = run_batch(path, out, BatchOptions(jobs=1))
+    brief = next(out.glob("*/Brief_*.docx"))
+    brief.write_bytes(brief.read_bytes() + b"\0")
+    rebuilt = run_batch(path, out, BatchOptions(jobs=1, rebuild=True))
+    assert any(f["message"].startswith("written over (--rebuild)") for r in rebuilt.results for f in r.findings)
+    later = run_batch(path, out, BatchOptions(jobs=1))
+    assert [r.status for r in later.results] == ["unchanged", "unchanged"]
+    assert [r.findings for r in later.results] == [r.findings for r in first.results]
+
+
+def test_a_report_that_cannot_be_written_comes_after_what_the_run_did(tmp_path, capsys, monkeypatch):
+    """QA6 Q6-10: on a full disk, the failed deals' errors and the summary were never printed: only
+    the report's error, which also said every deal's documents were written."""
+    from bidgen.batch.report import ReportWriter
+    from bidgen.errors import WriteError
+
+    path, wb = _sample_workbook(tmp_path)
+    items = wb["items"]
+    col = [c.value for c in items[1]].index("quantity") + 1
+    items.cell(row=2, column=col, value="many")  # one deal fails
+    wb.save(path)
+
+    def full(self, unassigned=()):  # noqa: ANN001
+        raise WriteError("cannot write the run's report (No space left on device); the deals said written are in "
+                         "place: run the batch again to get it", file=str(self.outdir / "batch-report.xlsx"))
+
+    monkeypatch.setattr(ReportWriter, "finish", full)
+    assert main(["batch", str(path), "-o", str(tmp_path / "out"), "--jobs", "1", "--quiet"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("bidgen: deal ") and err[0].endswith(": not written")
+    assert err[-2].startswith("bidgen: 2 deal(s): 1 written, 1 failed in ") and err[-2].endswith("report: not written")
+    assert "cannot write the run's report (No space left on device)" in err[-1]
+
+
+def test_once_the_run_is_done_a_late_signal_is_ignored_and_the_handlers_come_back(tmp_path):
+    """QA6 Q6-9: Ctrl-C or SIGTERM arriving once the summary was printed turned a finished run into
+    an "aborted" one (exit 130 or 143).  The signals are ignored while a finished run reports; the
+    caller's handlers are back when the command returns."""
+    import signal
+
+    import bidgen.cli.batch as cli_batch
+
+    seen = []
+    real = cli_batch._tell
+
+    def telling(*args, **kwargs):  # noqa: ANN002, ANN003
+        seen.append((signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)))
+        return real(*args, **kwargs)
+
+    path, _wb = _sample_workbook(tmp_path)
+    before = signal.getsignal(signal.SIGINT)
+    cli_batch._tell = telling
+    try:
+        assert main(["batch", str(path), "-o", str(tmp_path / "out"), "--jobs", "1", "--quiet"]) == 0
+    finally:
+        cli_batch._tell = real
+    assert seen == [(signal.SIG_IGN, signal.SIG_IGN)]
+    assert signal.getsignal(signal.SIGINT) is before

@@ -31,6 +31,8 @@ _TOTAL = re.compile(r"-?\d{1,30}(?:\.\d{1,12})?")
 _FINDING_KEYS = ("severity", "rule", "message", "place")
 #: notes of files being written (:func:`intend`) kept per deal at compaction, the most recent
 _NOTES_KEPT = 8
+#: files a deal's entry may list (a deal writes a handful; an entry listing more was not written by bidgen)
+_FILES_MAX = 64
 
 
 def _well_formed(row: dict[str, Any]) -> bool:
@@ -39,7 +41,7 @@ def _well_formed(row: dict[str, Any]) -> bool:
     files = row.get("files")
     total = row.get("total")
     findings = row.get("findings", [])
-    return (isinstance(row.get("hash"), str) and isinstance(files, list)
+    return (isinstance(row.get("hash"), str) and isinstance(files, list) and len(files) <= _FILES_MAX
             and all(isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f) for f in files)
             and (total is None or (isinstance(total, str) and _TOTAL.fullmatch(total) is not None))
             and isinstance(findings, list)
@@ -175,6 +177,8 @@ class Manifest:
         #: files a process of an earlier run was putting in place for a deal when that run ended
         #: before recording it (:func:`intend`): bidgen's own, whatever their hash
         self.writing: dict[str, list[tuple[str, str]]] = {}
+        self.moot: set[str] = set()  # deals whose notes of files being written no longer matter
+        self._folders: dict[str, list[tuple[str, str]]] | None = None  # folder -> every file a run wrote there
         self._log: Any = None
 
     @classmethod
@@ -189,14 +193,14 @@ class Manifest:
         for raw in data.splitlines():
             try:
                 row = json.loads(raw.decode("utf-8"))
-            except ValueError:  # (UnicodeDecodeError included)
+            except (ValueError, RecursionError):  # (UnicodeDecodeError included)
                 continue  # a line torn by a kill, or spoilt
             if isinstance(row, dict) and isinstance(row.get("attempt"), str):
                 m.suspects.add(row["attempt"])
                 continue
             if isinstance(row, dict) and isinstance(row.get("writing"), str):
                 files = row.get("files")
-                if isinstance(files, list):
+                if isinstance(files, list) and len(files) <= _FILES_MAX:
                     m.writing.setdefault(row["writing"], []).extend(
                         (f[0], f[1]) for f in files
                         if isinstance(f, list) and len(f) == 2 and _inside(f[0]) and isinstance(f[1], str))
@@ -238,15 +242,27 @@ class Manifest:
                     return None, f"{rel} was written from other inputs by a run that ended before recording it"
                 edited.append(rel)
             paths.append(path)
+        listed = {rel for rel, _sha in entry["files"]}
+        for rel, sha in self.writing.get(deal, ()):
+            path = self.outdir / rel
+            if rel not in listed and path.is_file() and not path.is_symlink() and file_hash(path) == sha:
+                # a set a run put in place without recording it (other names): written again, and retired
+                return None, f"{rel} was written from other inputs by a run that ended before recording it"
+        self.moot.add(deal)  # (its notes, if any, name nothing that is still in the way)
         return {**entry, "paths": paths, "edited": edited}, ""
 
-    def guard(self, deal: str) -> tuple[tuple[str, str], ...]:
-        """The files the manifest says bidgen wrote for ``deal`` (recorded, or being put in place
-        when an earlier run ended), with their hashes, relative to OUTDIR: what a run may write
-        over (see :func:`edited`)."""
-        entry = self.deals.get(deal)
-        files = entry.get("files") if entry else None
-        return tuple((rel, sha) for rel, sha in files or () if _inside(rel)) + tuple(self.writing.get(deal, ()))
+    def guard(self, folder: str) -> tuple[tuple[str, str], ...]:
+        """Every file a run into OUTDIR wrote in the deal folder ``folder`` (recorded for any deal,
+        or noted as being put in place), with its hash, relative to OUTDIR: what a run may write
+        over (see :func:`edited`).  By folder, not by deal: two ids can name one folder."""
+        if self._folders is None:
+            self._folders = {}
+            rows = [(rel, sha) for entry in self.deals.values() for rel, sha in entry.get("files") or ()]
+            rows += [pair for notes in self.writing.values() for pair in notes]
+            for rel, sha in rows:
+                if _inside(rel) and rel.count("/") == 1:
+                    self._folders.setdefault(rel.split("/", 1)[0], []).append((rel, sha))
+        return tuple(self._folders.get(folder, ()))
 
     def _append(self, row: dict[str, Any]) -> None:
         if self.error is not None:
@@ -265,9 +281,9 @@ class Manifest:
         from bidgen.errors import WriteError
 
         if self.error is None:
-            self.error = WriteError(f"cannot keep the run's manifest ({exc.strerror or exc}): the documents are "
-                                    "written, but a re-run cannot tell which deals are done and renders them all "
-                                    "again", file=str(self.path))
+            self.error = WriteError(f"cannot keep the run's manifest ({exc.strerror or exc}): the deals said written "
+                                    "are in place, but a re-run cannot tell which deals are done and renders them "
+                                    "all again", file=str(self.path))
         if self._log is not None:
             try:
                 self._log.close()
@@ -347,19 +363,21 @@ class Manifest:
                     seen[line] = n
             # the notes still wanted: those after a deal's last record, each once, the last few only (a
             # deal whose set cannot be put in place, run after run, must not grow the log without end)
-            keep = {n for deal, seen in notes.items()
+            keep = {n for deal, seen in notes.items() if deal not in self.moot
                     for n in [n for n in seen.values() if n > last.get(deal, -1)][-_NOTES_KEPT:]}
             fh.seek(0)
             with _open_own(tmp, os.O_TRUNC) as out:
                 out.write(json.dumps({"format": FORMAT}) + "\n")
+                out.flush()
+                raw = out.buffer  # the lines kept are copied as they are (never re-encoded)
                 for n, line in enumerate(fh):
                     deal, row = _deal_of(line)
-                    if deal is not None and last.get(deal) == n and row.get("hash") is not None:
-                        out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
-                    elif n in keep:  # files put in place for a deal no line records since: bidgen's next time
-                        out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+                    if (deal is not None and last.get(deal) == n and row.get("hash") is not None) or n in keep:
+                        # (n in keep: files put in place for a deal no line records since: bidgen's next time)
+                        raw.write(line if line.endswith(b"\n") else line + b"\n")
+                raw.flush()
                 for deal in sorted(self.suspects):  # not yet rendered elsewhere: still suspects next time
-                    out.write(json.dumps({"attempt": deal}, ensure_ascii=False) + "\n")
+                    out.write(json.dumps({"attempt": deal}) + "\n")
                 out.flush()
                 os.fsync(out.fileno())
         os.replace(tmp, self.path)
@@ -379,7 +397,7 @@ def _deal_of(line: bytes) -> tuple[str | None, dict[str, Any] | None]:
     """The deal a log line records (None: another line, or one torn by a kill or spoilt), and the line."""
     try:
         row = json.loads(line.decode("utf-8"))
-    except ValueError:  # (UnicodeDecodeError included)
+    except (ValueError, RecursionError):  # (UnicodeDecodeError included)
         return None, None
     if not isinstance(row, dict):
         return None, None

@@ -350,8 +350,8 @@ class ReportWriter:
                 os.unlink(tmp)
             except OSError:
                 pass
-            raise WriteError(f"cannot write the run's report ({exc.strerror or exc}); the deals' documents are "
-                             "written: run the batch again to get it", file=str(path)) from None
+            raise WriteError(f"cannot write the run's report ({exc.strerror or exc}); the deals said written are in "
+                             "place: run the batch again to get it", file=str(path)) from None
         finally:
             for sheet in (self._ws, self._fs):
                 sheet.close()

@@ -381,7 +381,10 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, job
             result.unassigned += [str(e) for e in plan.late_orphans
                                   if not options.only or getattr(e, "deal", None) is None or e.deal in wanted]
         result.results = _Results(result.writer, outdir)
-        result.report = result.writer.finish(result.unassigned)
+        try:
+            result.report = result.writer.finish(result.unassigned)
+        except BidgenError as exc:  # (said once the rest is done, with the run's result: see below)
+            kept = kept or exc
         if ids or options.report:
             # one sync for the whole run instead of one per file and folder: sync(2) flushes the
             # documents' data and their names; elsewhere, each folder written is synced once
@@ -394,13 +397,16 @@ def _plan_and_run(workbook: str | Path, outdir: Path, options: BatchOptions, job
         result.seconds = time.perf_counter() - started
     finally:
         _unlock(lock)
-    if kept is not None:  # the manifest could not be kept: said once the report is written
+    if kept is not None:  # the manifest or the report could not be written: said once the rest is done
+        kept.result = result  # type: ignore[attr-defined]  # (what the run did: the CLI reports it first)
         raise kept
     return result
 
 
 #: the rule of the warning that a document changed by hand was kept (the CLI counts them)
 EDITED = "edited"
+#: the rule of what a run says about the files of a deal's folder
+OUTPUT = "output"
 
 #: the lock a run holds on its OUTDIR (see :func:`_lock`)
 LOCK = ".bidgen-batch.lock"
@@ -426,7 +432,9 @@ def _lock(outdir: Path) -> int | None:
     except OSError as exc:
         from bidgen.errors import WriteError
 
-        raise WriteError(f"cannot lock the output folder ({exc.strerror or exc})", file=str(path)) from None
+        raise WriteError(f"cannot lock the output folder ({exc.strerror or exc}): bidgen keeps this file there while a "
+                         "run writes into the folder; if something else stands at its name, move it away",
+                         file=str(path)) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -526,9 +534,9 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
                 report_progress(_failed(nxt.id, folder, unsafe, "output", str(folder)))
                 continue
             if options.rebuild:  # render and write every deal, whatever its folder holds
-                return DealJob(nxt.id, folder, nxt, None, manifest.guard(nxt.id), overwrite=True)
+                return DealJob(nxt.id, folder, nxt, None, manifest.guard(folder.name), overwrite=True)
             entry = manifest.deals.get(nxt.id)
-            return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None, manifest.guard(nxt.id))
+            return DealJob(nxt.id, folder, nxt, entry.get("hash") if entry else None, manifest.guard(folder.name))
         return None
 
     def submit(batch: list[DealJob]) -> Future | None:
@@ -583,12 +591,17 @@ def _run(rows: Iterable[Any], ids: list[str], folders: dict[str, str], shared: S
             if r.docs:  # rendered by an executor of the caller's: written here
                 _write(r, job)
             if r.status != "failed":  # (a set not written leaves the previous one, and its entry, as they were)
+                # the deal's own findings are kept for the runs that find it unchanged; what this run
+                # says of the folder (files retired, written over) is this run's only
+                kept = [f for f in r.findings if f.get("rule") not in (OUTPUT, EDITED)]
                 r.findings += _retire(earlier, r.documents, manifest.outdir)
                 manifest.record(r.id, r.digest or "", zip(r.documents, r.hashes), status=r.status,
-                                total=str(r.total) if r.total is not None else None, findings=r.findings)
+                                total=str(r.total) if r.total is not None else None, findings=kept)
             r.hashes = []
         if r.status == "failed" and not job.why:  # (written again with the same inputs: they still match)
             r.findings += _stale(manifest.deals.get(r.id), manifest.outdir, job.folder)
+        elif r.status != "failed":
+            r.findings += _strays(job.folder, r.documents, manifest.outdir)
         report_progress(r)
 
     try:
@@ -756,16 +769,26 @@ def _retire(earlier: dict[str, Any] | None, written: list[Path], outdir: Path) -
                 if path.suffix == ".docx" and os.path.normcase(os.path.abspath(pdf)) not in keep \
                         and pdf.is_file() and not pdf.is_symlink():
                     pdf.unlink()
-            except OSError as exc:
-                findings.append({"severity": "warning", "rule": "output", "place": rel,
-                                 "message": f"an earlier run's document, no longer part of this deal's set, "
-                                            f"could not be removed ({exc.strerror or exc}): remove it by hand"})
-        else:
-            findings.append({"severity": "warning", "rule": "output", "place": rel,
-                             "message": "an earlier run's document, no longer part of this deal's set, was changed "
-                                        "since bidgen wrote it and is left in place: it does not match the "
-                                        "workbook; move it away before sending the folder"})
+            except OSError:
+                pass  # (still in the folder: :func:`_strays` says so, at this run and every later one)
+        # a file changed since bidgen wrote it is left in place: :func:`_strays` says so
     return findings
+
+
+def _strays(folder: Path, documents: Sequence[Path], outdir: Path) -> list[dict[str, Any]]:
+    """The documents in a deal's folder that are not part of its current set (an earlier set's,
+    left because a person changed it or it could not be removed; one put there by hand), named
+    at every run until they are moved away: a person must not send one by mistake."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    current = {p.name for p in documents} | {Path(p).with_suffix(".pdf").name for p in documents}
+    return [{"severity": "warning", "rule": OUTPUT, "place": f"{folder.name}/{name}",
+             "message": "not one of this deal's current documents (an earlier set's, kept because it was changed by "
+                        "hand or could not be removed, or put here by someone): it does not match the workbook; "
+                        "move it away before sending the folder"}
+            for name in names if _OWN_NAME.fullmatch(name) and name not in current]
 
 
 # the names bidgen gives documents: <DocType>_<client code>_v<YYYYMMDD>.docx|.eml|.pdf
@@ -869,7 +892,8 @@ def _write(r: DealResult, job: DealJob) -> None:
         r.findings += [{"severity": "warning", "rule": "output", "place": rel,
                         "message": f"written over (--rebuild): {why}; what it held is gone"} for rel, why in changed]
     elif changed:
-        because = job.why or ("its inputs changed" if job.known is not None else "no run into this folder recorded it")
+        because = job.why or ("its inputs changed" if job.known is not None else
+                              "no run recorded this deal id" if job.guard else "no run into this folder recorded it")
         r.status = "failed"
         r.findings += [error_dict(f"{why}, and this run must write the deal's documents again ({because}), which "
                                   "would replace it: none was written; move the file away (and carry any change "

@@ -184,6 +184,28 @@ def _to_null(stream: Any) -> None:
         pass
 
 
+def _finishing() -> list[tuple[int, Any]]:
+    """The run is done (its documents, manifest and report written): what is left is saying so, and
+    Ctrl-C or SIGTERM arriving now would only turn a finished run into an "aborted" one.  Returns
+    the handlers replaced (see :func:`_restore`)."""
+    import signal
+
+    previous = []
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous.append((sig, signal.signal(sig, signal.SIG_IGN)))
+    except ValueError:  # pragma: no cover - not the main thread
+        pass
+    return previous
+
+
+def _restore(previous: list[tuple[int, Any]]) -> None:
+    import signal
+
+    for sig, handler in previous:
+        signal.signal(sig, handler)
+
+
 def _terminate_as_interrupt() -> None:
     """SIGTERM (``kill``, ``timeout``, a cancelled job) ends the run as Ctrl-C does: the workers are
     shut down, the manifest keeps what is done, and the next run completes the rest."""
@@ -240,8 +262,9 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
     import warnings
 
     from bidgen.batch import BatchOptions, run_batch
-    from bidgen.batch.report import print_report_json
-    from bidgen.batch.run import EDITED
+    from bidgen.errors import BidgenError
+
+    late: BidgenError | None = None  # the manifest or the report could not be written (the run is done)
 
     if fmt == "json" and sys.stdout is None:  # (started with its standard output closed: `>&-`)
         from bidgen.errors import RunFailed
@@ -259,7 +282,12 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
         with warnings.catch_warnings():
             if quiet:  # only errors print; the cells cleaned are in the report all the same
                 warnings.simplefilter("ignore", InputCleaned)
-            result = run_batch(workbook, outdir, options, progress=progress)
+            try:
+                result = run_batch(workbook, outdir, options, progress=progress)
+            except BidgenError as exc:
+                if getattr(exc, "result", None) is None:
+                    raise
+                result, late = exc.result, exc  # type: ignore[attr-defined]  # the run is done: told below, then this
     except KeyboardInterrupt:
         progress.drawn = 0  # Ctrl-C: click ends the bar's line itself before "aborted"
         raise
@@ -273,6 +301,19 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
             _pdfs(result, pdf_a, quiet)
         except PdfError as exc:  # the summary still prints; then the command fails with it
             pdf_error = exc
+    previous = _finishing()
+    try:
+        _tell(result, late, pdf_error, fmt, quiet, workbook)
+    finally:  # (the handlers of a caller that runs the command in its own process come back)
+        _restore(previous)
+
+
+def _tell(result: Any, late: Any, pdf_error: Any, fmt: str, quiet: bool, workbook: Path) -> None:
+    """What a finished run says: the JSON report, each failed deal's errors, the summary line; then
+    the error that ends the command, if any."""
+    from bidgen.batch.report import print_report_json
+    from bidgen.batch.run import EDITED
+
     if fmt == "json":
         summary = {s: result.count(s) for s in ("written", "draft", "unchanged", "failed") if result.count(s)}
         stdout = click.get_text_stream("stdout")
@@ -300,7 +341,11 @@ def batch(workbook: Path, outdir: Path, jobs: int | None, only: tuple[str, ...],
     kept = sum(1 for r in result.results for f in r.findings if f["rule"] == EDITED)
     if kept:  # a person's changes, noticed and kept: said here, not only in the report
         summary += f"; {kept} document(s) changed by hand kept as they are"
-    line = f"{len(result.results)} deal(s): {summary or 'none'} in {result.seconds:.1f} s; report: {result.report}"
+    line = (f"{len(result.results)} deal(s): {summary or 'none'} in {result.seconds:.1f} s; "
+            f"report: {result.report or 'not written'}")
+    if late is not None:  # the manifest or the report could not be written: after what the run did
+        click.echo(f"bidgen: {line}", err=True)
+        raise late
     if pdf_error is not None:
         click.echo(f"bidgen: {line}", err=True)
         raise pdf_error
