@@ -30,6 +30,11 @@ def templates_dir() -> Path:
     return _pkg_dir("bidgen.templates", "templates")
 
 
+def builtin_template(kind: str, locale: str) -> Path:
+    """Where the built-in template of a document kind for a locale is (it may be missing)."""
+    return templates_dir() / f"{kind}.{locale}.docx"
+
+
 def clauses_dir() -> Path:
     """The folder of built-in libraries (clauses, narrative, FAB, etiquette, policy)."""
     return _pkg_dir("bidgen.clauses", "clauses")

@@ -141,12 +141,11 @@ class _Warm:
 def _templates(warm: _Warm) -> Iterator[Path]:
     """The built-in templates ``warm`` names (one of each document kind per locale); one that is
     missing is left out here, and reported by the deal that needs it."""
-    from bidgen.paths import templates_dir
+    from bidgen.paths import builtin_template
 
-    folder = templates_dir()
     for loc in warm.locales:
         for kind in ("proposal", "bid", "memo", "brief"):
-            path = folder / f"{kind}.{loc}.docx"  # (as documents.output.template_path names them)
+            path = builtin_template(kind, loc)
             if path.is_file():
                 yield path
 

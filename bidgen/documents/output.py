@@ -12,10 +12,9 @@ from typing import Sequence
 
 from bidgen.documents.common import DealFacts
 from bidgen.docx.commit import FileSet, Pending
-from bidgen.paths import output_path
+from bidgen.paths import builtin_template, output_path
 from bidgen.errors import TemplateError
 from bidgen.library import Library
-from bidgen.paths import templates_dir
 
 
 @dataclass
@@ -68,7 +67,7 @@ def template_path(kind: str, locale: str, override: Path | None = None) -> Path:
         if not path.is_file():
             raise TemplateError("template not found", file=str(path))
         return path
-    path = templates_dir() / f"{kind}.{locale}.docx"
+    path = builtin_template(kind, locale)
     if not path.is_file():
         raise TemplateError(f"no built-in {kind} template for locale {locale}", file=str(path))
     return path
