@@ -383,13 +383,18 @@ class Manifest:
         os.replace(tmp, self.path)
 
 
-def _open_own(path: Path, mode: int) -> Any:
-    """Open a file of the manifest for writing (``mode``: O_APPEND or O_TRUNC) without ever
-    following a symbolic link planted at its name: the link is removed and a file of our own made."""
-    flags = os.O_WRONLY | os.O_CREAT | mode | getattr(os, "O_NOFOLLOW", 0)
+def own_fd(path: Path, flags: int) -> int:
+    """Open (creating it) a file of the run's own in OUTDIR (the manifest, the run's lock) without
+    ever following a symbolic link planted at its name: the link is removed and a file of our own
+    made.  ``flags``: how (O_WRONLY with O_APPEND or O_TRUNC, O_RDWR, …)."""
     if path.is_symlink():
         path.unlink()
-    fd = os.open(path, flags, 0o644)
+    return os.open(path, flags | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+
+
+def _open_own(path: Path, mode: int) -> Any:
+    """Open a file of the manifest for writing (``mode``: O_APPEND or O_TRUNC): see :func:`own_fd`."""
+    fd = own_fd(path, os.O_WRONLY | mode)
     return os.fdopen(fd, "a" if mode == os.O_APPEND else "w", encoding="utf-8")
 
 

@@ -423,11 +423,11 @@ def _lock(outdir: Path) -> int | None:
         return None
     from bidgen.errors import OutputBusy
 
+    from bidgen.batch.manifest import own_fd
+
     path = outdir / LOCK
     try:
-        if path.is_symlink():  # planted: never followed; a file of our own instead (as the manifest does)
-            path.unlink()
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
+        fd = own_fd(path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))  # (a link planted there is replaced)
     except OSError as exc:
         from bidgen.errors import WriteError
 
