@@ -57,10 +57,15 @@ def _inside(rel: Any) -> bool:
 
 
 def file_hash(path: Path) -> str | None:
+    return _read_hash(path)[0]
+
+
+def _read_hash(path: Path) -> tuple[str | None, str]:
+    """The sha256 of a file's bytes; or None, with why it cannot be read."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest(), ""
+    except OSError as exc:
+        return None, str(exc.strerror or exc)
 
 
 def edited(outdir: Path, guard: Iterable[tuple[str, str]], targets: Iterable[tuple[Path, str]]) -> list[tuple[str, str]]:
@@ -79,10 +84,9 @@ def edited(outdir: Path, guard: Iterable[tuple[str, str]], targets: Iterable[tup
         if path.is_symlink() or not path.is_file():  # (a link is replaced, never followed)
             continue
         rel = _relative(Path(outdir), path)
-        try:
-            now = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
-            out.append((rel, f"it cannot be read ({exc.strerror or exc})"))
+        now, unreadable = _read_hash(path)
+        if now is None:
+            out.append((rel, f"it cannot be read ({unreadable})"))
             continue
         if now != new and now not in known.get(rel, ()):
             out.append((rel, "it is not as bidgen last wrote it (a person changed it since, or no run into this "
@@ -233,10 +237,9 @@ class Manifest:
             path = self.outdir / rel
             if path.is_symlink() or not path.is_file():
                 return None, f"{rel} is gone"
-            try:
-                now = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError as exc:
-                return None, f"{rel} cannot be read ({exc.strerror or exc})"
+            now, unreadable = _read_hash(path)
+            if now is None:
+                return None, f"{rel} cannot be read ({unreadable})"
             if now != sha:
                 if (rel, now) in self.writing.get(deal, ()):  # bidgen's, from other inputs: render again
                     return None, f"{rel} was written from other inputs by a run that ended before recording it"
